@@ -1,0 +1,70 @@
+# Parley: two commands matter. `make demo` runs the whole product locally; `make test` checks it.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PYTEST_ARGS ?=
+CSS := static/build/parley.css
+
+.PHONY: help install demo test lint check pytest test-e2e test-pg migrate seed bench clean
+
+help:
+	@echo "make demo   install, migrate, load demo content and run everything on http://127.0.0.1:8000"
+	@echo "make test   install what is missing, then lint, checks and the whole test suite"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PIP) install --quiet -e '.[dev]'
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+$(CSS): static_src/*.scss node_modules/.installed
+	@mkdir -p static/build
+	npx --no-install sass --quiet-deps --silence-deprecation=import --no-source-map \
+		--load-path=node_modules --style=compressed static_src/parley.scss $(CSS)
+
+install: $(VENV)/.installed node_modules/.installed $(CSS)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+demo: seed
+	PARLEY_DEMO_MODE=1 $(PY) manage.py demo_serve
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: install
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py makemigrations --check --dry-run --noinput
+
+pytest: install
+	$(VENV)/bin/pytest -n auto -m "not e2e" $(PYTEST_ARGS)
+
+# Exit code 5 means "no tests collected", which is fine for a run filtered to a marker.
+test-e2e: install
+	$(VENV)/bin/pytest -p no:xdist -m e2e $(PYTEST_ARGS) || [ $$? -eq 5 ]
+
+test: lint check pytest test-e2e
+
+# The suite again on PostgreSQL (CI does this when a server answers on 127.0.0.1:5432).
+test-pg: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/parley} \
+		$(VENV)/bin/pytest -n auto -m "not e2e" --create-db $(PYTEST_ARGS)
+
+bench: install
+	$(PY) bench/pages.py
+
+clean:
+	rm -rf $(VENV) node_modules static/build var/test

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ConsultationsConfig(AppConfig):
+    name = "consultations"
+    verbose_name = "Consultations and meetings"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,34 @@
+"""The test suite: fast hashing, in-memory cache and email, tasks run at once."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR
+
+SECRET_KEY = "test-only-key"  # noqa: S105
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Each xdist worker gets its own runtime folder for media, indexes and sandbox state.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+MEDIA_ROOT = VAR_DIR / "test" / _worker / "media"
+SEARCH_INDEX_DIR = VAR_DIR / "test" / _worker / "search-index"
+SANDBOX_STATE_DIR = VAR_DIR / "test" / _worker / "x-sandbox"
+PARLEY_FORM_MIN_SECONDS = 0
+PARLEY_DEMO_MODE = False
+WAGTAILADMIN_BASE_URL = "http://testserver"
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"null": {"class": "logging.NullHandler"}},
+    "root": {"handlers": ["null"], "level": "WARNING"},
+}
+
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
