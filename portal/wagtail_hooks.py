@@ -1,0 +1,16 @@
+from datetime import timedelta
+
+from wagtail import hooks
+
+from . import tasks
+from .scheduling import PeriodicJob
+
+
+@hooks.register("parley_periodic_jobs")
+def portal_jobs():
+    return [
+        PeriodicJob(
+            "portal.retry_notifications", timedelta(minutes=5), tasks.retry_due_notifications
+        ),
+        PeriodicJob("portal.daily_digests", timedelta(days=1), tasks.send_daily_digests),
+    ]
