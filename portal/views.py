@@ -1,0 +1,74 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseServerError
+from django.shortcuts import redirect, render
+from django.template import loader
+from django.views.decorators.http import require_http_methods
+from wagtail import hooks
+
+from . import ratelimit
+from .forms import AccountDetailsForm
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@ratelimit.rate_limit("account", per_user="30/3600")
+def account(request):
+    """The resident's own account: display name, email preferences, X handle."""
+    request.parley_section = "account"
+    form = AccountDetailsForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your account details have been saved.")
+        return redirect("portal:account")
+    return render(
+        request,
+        "portal/account.html",
+        {"form": form, "account_links": _account_links(request)},
+    )
+
+
+def _account_links(request):
+    """Links other apps add to the account page (`parley_account_links` hook)."""
+    links = []
+    for fn in hooks.get_hooks("parley_account_links"):
+        links.extend(fn(request) or [])
+    return sorted(links, key=lambda link: link.get("order", 100))
+
+
+@login_required
+def contributions(request):
+    """Everything the resident has contributed, and what happened to it.
+
+    Each app contributes a section through the `parley_contribution_sections` hook:
+    fn(request, user) returns None or {"order", "title", "template", "context"}.
+    """
+    request.parley_section = "account"
+    sections = []
+    for fn in hooks.get_hooks("parley_contribution_sections"):
+        section = fn(request, request.user)
+        if section:
+            sections.append(section)
+    sections.sort(key=lambda s: s.get("order", 100))
+    return render(request, "portal/contributions.html", {"sections": sections})
+
+
+def server_error(request, *args, **kwargs):
+    """The 500 page; it must render even when the database is what failed."""
+    template = loader.get_template("500.html")
+    context = {
+        "chrome": {"organisation_name": "", "service_name": "Have your say", "phase": "live"}
+    }
+    try:
+        from .context_processors import Chrome
+
+        chrome = Chrome(request)
+        context["chrome"] = {
+            "organisation_name": chrome.organisation_name,
+            "service_name": chrome.service_name,
+            "contact_email": chrome.contact_email,
+            "phase": "live",
+        }
+    except Exception:  # noqa: BLE001, S110 - the fallback context is good enough here
+        pass
+    return HttpResponseServerError(template.render(context))
