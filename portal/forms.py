@@ -10,6 +10,11 @@ from .text import normalise_text
 _SIGNER_SALT = "parley.form-started"
 
 
+def form_token(shown_at: float | None = None) -> str:
+    """The signed "form shown at" value ProtectedFormMixin checks (tests post it too)."""
+    return signing.dumps(time.time() if shown_at is None else shown_at, salt=_SIGNER_SALT)
+
+
 class PlainTextField(forms.CharField):
     """A CharField for residents' words: normalised, control characters removed."""
 
@@ -46,7 +51,7 @@ class ProtectedFormMixin:
         self.fields[self.timestamp_name] = forms.CharField(
             required=False,
             widget=forms.HiddenInput,
-            initial=signing.dumps(time.time(), salt=_SIGNER_SALT),
+            initial=form_token(),
         )
 
     def clean(self):
@@ -75,8 +80,8 @@ class ProtectedFormMixin:
         """Show the form again with a fresh timestamp (after an error, for example)."""
         if self.is_bound:
             data = self.data.copy()
-            data[self.add_prefix(self.timestamp_name)] = signing.dumps(
-                time.time() - settings.PARLEY_FORM_MIN_SECONDS, salt=_SIGNER_SALT
+            data[self.add_prefix(self.timestamp_name)] = form_token(
+                time.time() - settings.PARLEY_FORM_MIN_SECONDS
             )
             self.data = data
 
