@@ -239,3 +239,14 @@ def parley_extras(context, obj, place="default"):
 def govuk_tag(text, colour=""):
     css = "govuk-tag" + (f" govuk-tag--{colour}" if colour else "")
     return format_html('<strong class="{}">{}</strong>', css, text)
+
+
+@register.filter
+def lookup(mapping, key):
+    """`{{ actions|lookup:answer }}`: read a dict keyed by objects (empty list when absent)."""
+    if not mapping:
+        return []
+    try:
+        return mapping.get(key, [])
+    except AttributeError:
+        return []
