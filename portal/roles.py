@@ -29,6 +29,15 @@ MEDIA = [
     "wagtaildocs.change_document",
     "wagtaildocs.choose_document",
 ]
+# Scrutiny (scrutiny/permissions.py): committee members read dashboards and export packs;
+# officers also triage, promote contributions to evidence and redact.
+SCRUTINY_READ = ["scrutiny.view_dashboard", "scrutiny.export_evidence", "scrutiny.view_evidence"]
+SCRUTINY_WORK = [
+    "scrutiny.triage_evidence",
+    "scrutiny.promote_evidence",
+    "scrutiny.redact_evidence",
+    "scrutiny.change_evidence",
+]
 
 
 @dataclass(frozen=True)
@@ -45,7 +54,7 @@ ROLES: dict[str, Role] = {
             "draft posts to X, work the reply inbox and triage evidence. Their page edits go "
             "through the approval workflow."
         ),
-        permissions=["wagtailadmin.access_admin", *MEDIA],
+        permissions=["wagtailadmin.access_admin", *MEDIA, *SCRUTINY_READ, *SCRUTINY_WORK],
         page_permissions=PAGE_EDIT,
     ),
     MODERATORS: Role(
@@ -68,7 +77,7 @@ ROLES: dict[str, Role] = {
             "Councillors and co-opted members of scrutiny committees: they read inquiry "
             "dashboards and export evidence packs, and change nothing."
         ),
-        permissions=[],
+        permissions=[*SCRUTINY_READ],
     ),
 }
 

@@ -20,6 +20,7 @@ _worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
 MEDIA_ROOT = VAR_DIR / "test" / _worker / "media"
 SEARCH_INDEX_DIR = VAR_DIR / "test" / _worker / "search-index"
 SANDBOX_STATE_DIR = VAR_DIR / "test" / _worker / "x-sandbox"
+PARLEY_PRIVATE_ROOT = VAR_DIR / "test" / _worker / "private"
 PARLEY_FORM_MIN_SECONDS = 0
 PARLEY_DEMO_MODE = False
 WAGTAILADMIN_BASE_URL = "http://testserver"
