@@ -26,6 +26,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+from wagtail.search.queryset import SearchableQuerySetMixin
 
 RICH_FEATURES = ["h2", "h3", "bold", "italic", "link", "ol", "ul", "document-link"]
 
@@ -378,7 +379,7 @@ class SourceState(models.TextChoices):
     NONE = "none", "No separate source"
 
 
-class EvidenceQuerySet(models.QuerySet):
+class EvidenceQuerySet(SearchableQuerySetMixin, models.QuerySet):
     def publicly_visible(self):
         return self.filter(is_public=True, consent=Consent.PUBLIC).exclude(
             status__in=[TriageStatus.NOT_RELEVANT, TriageStatus.DUPLICATE]

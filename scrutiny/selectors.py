@@ -124,7 +124,7 @@ def filter_evidence(filters: EvidenceFilters, base=None):
 
 def page_of(qs, paginator_page):
     """Load one page's rows with everything the row shows (fixed number of queries)."""
-    pks = [e.pk for e in paginator_page.object_list]
+    pks = list(paginator_page.object_list)
     rows = {e.pk: e for e in Evidence.objects.filter(pk__in=pks).with_list_data()}
     return [rows[pk] for pk in pks if pk in rows]
 
