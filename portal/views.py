@@ -1,3 +1,5 @@
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseServerError
@@ -8,6 +10,8 @@ from wagtail import hooks
 
 from . import ratelimit
 from .forms import AccountDetailsForm
+
+logger = logging.getLogger(__name__)
 
 
 @login_required
@@ -69,6 +73,6 @@ def server_error(request, *args, **kwargs):
             "contact_email": chrome.contact_email,
             "phase": "live",
         }
-    except Exception:  # noqa: BLE001, S110 - the fallback context is good enough here
-        pass
+    except Exception:  # noqa: BLE001 - the fallback context is good enough here
+        logger.exception("Could not read site settings for the error page")
     return HttpResponseServerError(template.render(context))
