@@ -284,6 +284,10 @@ PARLEY_POST_RATE_LIMIT = os.environ.get("PARLEY_POST_RATE_LIMIT", "300/300")
 # Forms submitted faster than this after they were rendered are treated as bots.
 PARLEY_FORM_MIN_SECONDS = float(os.environ.get("PARLEY_FORM_MIN_SECONDS", "3"))
 
+# Retention (manage.py purge_expired, also run daily by the scheduler).
+PARLEY_RETENTION_UNVERIFIED_DAYS = int(os.environ.get("PARLEY_RETENTION_UNVERIFIED_DAYS", "30"))
+PARLEY_RETENTION_RAW_X_DAYS = int(os.environ.get("PARLEY_RETENTION_RAW_X_DAYS", "90"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
