@@ -44,6 +44,7 @@ demo: seed
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/bandit -q -c pyproject.toml -r .
 
 check: install
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py check
