@@ -763,3 +763,30 @@ def export_build(*, export_id: int) -> bool:
         )
         return False
     return True
+
+
+# -- residents' rights -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def evidence_erase_author(*, user, by) -> int:
+    """Erasure: evidence keeps its reference and text; the author's identity is redacted (logged)."""
+    from portal.privacy import FORMER_RESIDENT
+
+    rows = list(Evidence.objects.select_for_update().filter(author_user=user))
+    Evidence.objects.filter(pk__in=[e.pk for e in rows]).update(
+        author_name=FORMER_RESIDENT,
+        author_handle="",
+        author_user=None,
+        contact_email="",
+        consent_contact=False,
+        updated_at=timezone.now(),
+    )
+    _audit(
+        rows,
+        "scrutiny.evidence.author_erased",
+        by if getattr(by, "pk", None) != user.pk else None,
+        {"reason": "The author asked us to erase their personal data"},
+    )
+    InquiryFollow.objects.filter(user=user).delete()
+    return len(rows)

@@ -33,6 +33,11 @@ def register_evidence_log_actions(actions):
     actions.register_action("scrutiny.evidence.note", "Officer's note changed", "Officer's note changed")
     actions.register_action("scrutiny.evidence.public", "Published", "Published on the inquiry page")
     actions.register_action("scrutiny.evidence.private", "Unpublished", "No longer published")
+    actions.register_action(
+        "scrutiny.evidence.author_erased",
+        "Author's identity redacted",
+        "Author's identity redacted at their request (right to erasure)",
+    )
 
     @actions.register_action("scrutiny.evidence.status")
     class StatusChanged(LogFormatter):
@@ -147,7 +152,7 @@ def evidence_menu_item():
 @hooks.register("parley_item_actions")
 def promote_actions(request, items):
     """"Promote to evidence" (or the existing reference) beside each promotable item."""
-    if request is None or not permissions.can_promote(request.user):
+    if not permissions.can_promote(getattr(request, "user", None)):
         return {}
     promotable = [i for i in items if sources.adapter_for(i) is not None]
     if not promotable:
@@ -208,7 +213,7 @@ def evidence_badges(request, items):
 
 @hooks.register("parley_bulk_actions")
 def promote_bulk_action(request, model):
-    if request is None or not permissions.can_promote(request.user):
+    if not permissions.can_promote(getattr(request, "user", None)):
         return []
     adapter = sources.adapter_for_model(model)
     if adapter is None:
@@ -249,7 +254,7 @@ def evidence_contributions(request, user):
 @hooks.register("parley_account_links")
 def scrutiny_account_links(request):
     links = []
-    if permissions.can_triage(request.user):
+    if permissions.can_triage(getattr(request, "user", None)):
         links.append(
             {
                 "title": "Evidence triage",
@@ -294,3 +299,39 @@ def inquiry_extras(request, obj, place):
         '<ul class="govuk-list">{}</ul>',
         items,
     )
+
+
+@hooks.register("parley_personal_data")
+def scrutiny_personal_data(user):
+    from .models import Evidence, InquiryFollow
+
+    evidence = [
+        {
+            "reference": e.reference,
+            "source": e.source_label,
+            "name_shown": e.author_name,
+            "organisation": e.organisation,
+            "contact_email": e.contact_email,
+            "agreed_to_be_contacted": e.consent_contact,
+            "consent": e.get_consent_display(),
+            "said_at": e.said_at.isoformat(),
+            "captured_at": e.captured_at.isoformat(),
+            "text": e.display_text,
+            "inquiries": "; ".join(link.inquiry.title for link in e.links.all()),
+        }
+        for e in Evidence.objects.filter(author_user=user).prefetch_related(
+            selectors.links_prefetch(), "redactions"
+        )
+    ]
+    follows = [
+        {"inquiry": f.inquiry.title, "since": f.created_at.isoformat()}
+        for f in InquiryFollow.objects.filter(user=user).select_related("inquiry")
+    ]
+    return [("evidence", evidence), ("inquiries_followed", follows)]
+
+
+@hooks.register("parley_erase_personal_data")
+def scrutiny_erase(user, by):
+    from .services import evidence_erase_author
+
+    evidence_erase_author(user=user, by=by)
