@@ -1,8 +1,6 @@
 """Source adapters for the lower apps' models (see sources.py). Each app's adapters are
 registered only when that app's models exist."""
 
-from . import sources
-
 
 def register_all() -> None:
     """Register an adapter for every source model that is installed."""

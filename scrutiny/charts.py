@@ -115,9 +115,7 @@ class Chart:
                     fillColor=colors.HexColor(TEXT),
                 )
             )
-            d.add(
-                Rect(label_w, y, w, bar_h, fillColor=colors.HexColor(BAR), strokeColor=None)
-            )
+            d.add(Rect(label_w, y, w, bar_h, fillColor=colors.HexColor(BAR), strokeColor=None))
             d.add(
                 String(
                     label_w + w + 4,

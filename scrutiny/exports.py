@@ -11,7 +11,6 @@ import io
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from datetime import datetime
-from xml.sax.saxutils import escape as xml_escape
 
 from django.utils import timezone
 
@@ -136,12 +135,21 @@ def _styles():
         "h3": ParagraphStyle("h3", parent=base["Heading3"], fontSize=11.5, leading=15),
         "body": ParagraphStyle("b", parent=base["BodyText"], fontSize=10, leading=14),
         "meta": ParagraphStyle(
-            "m", parent=base["BodyText"], fontSize=8.5, leading=11, textColor=colors.HexColor("#505a5f")
+            "m",
+            parent=base["BodyText"],
+            fontSize=8.5,
+            leading=11,
+            textColor=colors.HexColor("#505a5f"),
         ),
         "quote": ParagraphStyle(
             "q", parent=base["BodyText"], fontSize=10, leading=14, leftIndent=10
         ),
     }
+
+
+def xml_escape(text: str) -> str:
+    """Escape for ReportLab's paragraph markup (a tiny XML dialect)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _p(text: str, style):
@@ -208,7 +216,10 @@ def write_pdf(
             f"{inquiry.evidence_closes:%-d %B %Y}",
             styles["body"],
         ),
-        _p(f"{len(items)} items of evidence. Pack produced {generated:%-d %B %Y at %H:%M}.", styles["body"]),
+        _p(
+            f"{len(items)} items of evidence. Pack produced {generated:%-d %B %Y at %H:%M}.",
+            styles["body"],
+        ),
         PageBreak(),
     ]
 
@@ -229,8 +240,8 @@ def write_pdf(
         last = max(e.said_at for e in items)
         story.append(
             _p(
-                f"Dates: the evidence was written or given between {timezone.localtime(first):%-d %B %Y} "
-                f"and {timezone.localtime(last):%-d %B %Y}.",
+                "Dates: the evidence was written or given between "
+                f"{timezone.localtime(first):%-d %B %Y} and {timezone.localtime(last):%-d %B %Y}.",
                 styles["body"],
             )
         )
@@ -247,7 +258,11 @@ def write_pdf(
     story.append(
         _p(
             "This pack includes "
-            + ("items with " + "; ".join(described) if described else "every item linked to the inquiry")
+            + (
+                "items with " + "; ".join(described)
+                if described
+                else "every item linked to the inquiry"
+            )
             + ".",
             styles["body"],
         )
@@ -305,7 +320,11 @@ def write_pdf(
             )
         )
     story.append(
-        _p("An item can have more than one theme, so theme counts can add up to more than the total.", styles["meta"])
+        _p(
+            "An item can have more than one theme, so theme counts can add up to more than "
+            "the total.",
+            styles["meta"],
+        )
     )
 
     # Evidence grouped by theme
@@ -320,7 +339,9 @@ def write_pdf(
         story.append(_p(f"{theme} ({len(groups[theme])})", styles["h2"]))
         for e in groups[theme]:
             if e.reference in printed:
-                story.append(_p(f"{e.reference}: see under '{printed[e.reference]}'.", styles["meta"]))
+                story.append(
+                    _p(f"{e.reference}: see under '{printed[e.reference]}'.", styles["meta"])
+                )
                 continue
             printed[e.reference] = theme
             head = f"{e.reference} · {e.source_label} · {e.author_label} · {_local(e.said_at)}"
@@ -368,7 +389,14 @@ def write_pdf(
     return len(items)
 
 
-def build(fmt: str, fh, inquiry, filters: EvidenceFilters, progress: Progress = None, organisation: str = "") -> int:
+def build(
+    fmt: str,
+    fh,
+    inquiry,
+    filters: EvidenceFilters,
+    progress: Progress = None,
+    organisation: str = "",
+) -> int:
     """Write the pack in `fmt` to `fh` (binary); returns the number of items."""
     qs = export_queryset(inquiry, filters)
     if fmt == "csv":
@@ -383,4 +411,3 @@ def build(fmt: str, fh, inquiry, filters: EvidenceFilters, progress: Progress = 
     if fmt == "pdf":
         return write_pdf(fh, inquiry, qs, filters, progress, organisation=organisation)
     raise ValueError(f"Unknown format {fmt}")
-

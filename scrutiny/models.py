@@ -301,6 +301,9 @@ class InquiryFollow(models.Model):
             models.UniqueConstraint(fields=["inquiry", "user"], name="scrutiny_follow_once")
         ]
 
+    def __str__(self):
+        return f"{self.user} follows {self.inquiry}"
+
 
 class InquiryAnnouncement(models.Model):
     """Which milestones of an inquiry have been announced to followers (each once)."""
@@ -318,6 +321,9 @@ class InquiryAnnouncement(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["inquiry", "kind"], name="scrutiny_announce_once")
         ]
+
+    def __str__(self):
+        return f"{self.inquiry}: {self.get_kind_display()}"
 
 
 # -- the evidence ledger ---------------------------------------------------------------------
@@ -348,6 +354,9 @@ class EvidenceCounter(models.Model):
 
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
 
 
 class SourceKind(models.TextChoices):
@@ -517,6 +526,11 @@ class Evidence(index.Indexed, models.Model):
     def __str__(self):
         return self.reference
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("scrutiny:evidence_detail", args=[self.reference])
+
     @staticmethod
     def hash_text(text: str) -> str:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -565,11 +579,6 @@ class Evidence(index.Indexed, models.Model):
     def inquiry_list(self) -> list:
         return [link.inquiry for link in self.links.all()]
 
-    def get_absolute_url(self):
-        from django.urls import reverse
-
-        return reverse("scrutiny:evidence_detail", args=[self.reference])
-
 
 class EvidenceLink(models.Model):
     """Evidence linked to an inquiry (an item can inform several inquiries)."""
@@ -585,6 +594,9 @@ class EvidenceLink(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["evidence", "inquiry"], name="scrutiny_link_once")
         ]
+
+    def __str__(self):
+        return f"{self.evidence_id} → {self.inquiry_id}"
 
 
 class Redaction(models.Model):
@@ -645,6 +657,9 @@ class EvidenceExport(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_format_display()} for {self.inquiry_id} ({self.status})"
 
     @property
     def percent(self) -> int:

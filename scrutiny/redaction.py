@@ -29,8 +29,7 @@ def find_phrase(text: str, phrase: str) -> list[Span]:
     if not phrase:
         return []
     return [
-        Span(m.start(), m.end())
-        for m in re.finditer(re.escape(phrase), text, flags=re.IGNORECASE)
+        Span(m.start(), m.end()) for m in re.finditer(re.escape(phrase), text, flags=re.IGNORECASE)
     ]
 
 

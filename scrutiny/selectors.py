@@ -149,9 +149,10 @@ def breakdown(qs) -> Breakdown:
     """Counts by theme, source, week and triage status for a filtered set (four queries)."""
     base = Evidence.objects.filter(pk__in=qs.values("pk"))
     by_source = dict(
-        base.order_by().values_list("source_kind").annotate(n=Count("pk")).values_list(
-            "source_kind", "n"
-        )
+        base.order_by()
+        .values_list("source_kind")
+        .annotate(n=Count("pk"))
+        .values_list("source_kind", "n")
     )
     sources = [(label, by_source.get(kind, 0)) for kind, label in SourceKind.choices]
     sources = [(label, n) for label, n in sources if n]
@@ -288,5 +289,3 @@ def theme_choices() -> list[str]:
 
 def dashboard_inquiries(user) -> list[InquiryPage]:
     return list(InquiryPage.objects.live().order_by("-evidence_opens"))
-
-

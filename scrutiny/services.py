@@ -697,7 +697,7 @@ def announce_due_milestones() -> int:
 # -- evidence packs --------------------------------------------------------------------------
 
 
-def export_request(*, inquiry: InquiryPage, fmt: str, filters: dict, by) -> "EvidenceExport":
+def export_request(*, inquiry: InquiryPage, fmt: str, filters: dict, by):
     """Ask for an evidence pack; the worker builds it and the person downloads it when ready."""
     from portal.background import enqueue
 
@@ -770,7 +770,7 @@ def export_build(*, export_id: int) -> bool:
 
 @transaction.atomic
 def evidence_erase_author(*, user, by) -> int:
-    """Erasure: evidence keeps its reference and text; the author's identity is redacted (logged)."""
+    """Erasure: evidence keeps its reference and text; the author's identity is redacted."""
     from portal.privacy import FORMER_RESIDENT
 
     rows = list(Evidence.objects.select_for_update().filter(author_user=user))

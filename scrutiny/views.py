@@ -119,7 +119,9 @@ def submit_evidence(request, inquiry: InquiryPage):
             else:
                 # The receipt page is only for the person who submitted.
                 request.session["scrutiny_receipt"] = evidence.reference
-                return redirect(inquiry.url + inquiry.reverse_subpage("submit_done", args=[evidence.reference]))
+                return redirect(
+                    inquiry.url + inquiry.reverse_subpage("submit_done", args=[evidence.reference])
+                )
         form.refresh_timestamp()
     return TemplateResponse(request, "scrutiny/submit.html", {"page": inquiry, "form": form})
 
@@ -162,9 +164,7 @@ def dashboard(request, inquiry: InquiryPage):
     qs = selectors.filter_evidence(filters)
     stats = selectors.breakdown(qs)
     page_obj, rows = _paginate(request, qs, DASHBOARD_PAGE_SIZE)
-    exports = list(
-        EvidenceExport.objects.filter(inquiry=inquiry, requested_by=request.user)[:5]
-    )
+    exports = list(EvidenceExport.objects.filter(inquiry=inquiry, requested_by=request.user)[:5])
     return TemplateResponse(
         request,
         "scrutiny/dashboard.html",
@@ -194,7 +194,11 @@ def start_export(request, inquiry: InquiryPage):
         messages.error(request, "Choose a format for the evidence pack.")
         return redirect(inquiry.url + "dashboard/")
     filter_form = FilterForm(
-        {k: v for k, v in request.POST.items() if k in ("q", "status", "source", "theme", "date_from", "date_to")},
+        {
+            k: v
+            for k, v in request.POST.items()
+            if k in ("q", "status", "source", "theme", "date_from", "date_to")
+        },
         themes=selectors.theme_choices(),
         with_inquiry=False,
     )
@@ -363,7 +367,9 @@ def evidence_detail(request, reference: str):
     forms_ = {
         "status": StatusForm(initial={"status": evidence.status}),
         "duplicate": DuplicateForm(
-            initial={"duplicate_of": evidence.duplicate_of.reference if evidence.duplicate_of else ""}
+            initial={
+                "duplicate_of": evidence.duplicate_of.reference if evidence.duplicate_of else ""
+            }
         ),
         "themes": ThemesForm(initial={"themes": ", ".join(evidence.theme_names)}),
         "note": NoteForm(initial={"note": evidence.officer_note}),
@@ -376,7 +382,9 @@ def evidence_detail(request, reference: str):
     from wagtail.models import ModelLogEntry
 
     history = list(
-        ModelLogEntry.objects.for_instance(evidence).select_related("user").order_by("-timestamp", "-id")[:100]
+        ModelLogEntry.objects.for_instance(evidence)
+        .select_related("user")
+        .order_by("-timestamp", "-id")[:100]
     )
     return TemplateResponse(
         request,
@@ -499,7 +507,9 @@ def promote(request):
             if result.created:
                 messages.success(request, f"Saved as evidence {e.reference}.")
             else:
-                messages.success(request, f"This was already evidence {e.reference}; nothing was copied.")
+                messages.success(
+                    request, f"This was already evidence {e.reference}; nothing was copied."
+                )
             return redirect(back)
     preview = None
     refused = ""
@@ -566,4 +576,3 @@ def promote_bulk(request):
             "describe": adapter.describe,
         },
     )
-

@@ -27,11 +27,21 @@ def _status_label(value):
 
 @hooks.register("register_log_actions")
 def register_evidence_log_actions(actions):
-    actions.register_action("scrutiny.evidence.promote", "Captured as evidence", "Captured as evidence")
-    actions.register_action("scrutiny.evidence.submit", "Evidence submitted", "Submitted through the call for evidence")
-    actions.register_action("scrutiny.evidence.oral", "Oral evidence recorded", "Oral evidence recorded")
-    actions.register_action("scrutiny.evidence.note", "Officer's note changed", "Officer's note changed")
-    actions.register_action("scrutiny.evidence.public", "Published", "Published on the inquiry page")
+    actions.register_action(
+        "scrutiny.evidence.promote", "Captured as evidence", "Captured as evidence"
+    )
+    actions.register_action(
+        "scrutiny.evidence.submit", "Evidence submitted", "Submitted through the call for evidence"
+    )
+    actions.register_action(
+        "scrutiny.evidence.oral", "Oral evidence recorded", "Oral evidence recorded"
+    )
+    actions.register_action(
+        "scrutiny.evidence.note", "Officer's note changed", "Officer's note changed"
+    )
+    actions.register_action(
+        "scrutiny.evidence.public", "Published", "Published on the inquiry page"
+    )
     actions.register_action("scrutiny.evidence.private", "Unpublished", "No longer published")
     actions.register_action(
         "scrutiny.evidence.author_erased",
@@ -45,7 +55,8 @@ def register_evidence_log_actions(actions):
 
         def format_message(self, log_entry):
             d = log_entry.data
-            return f"Status changed from {_status_label(d.get('from'))} to {_status_label(d.get('to'))}"
+            old, new = _status_label(d.get("from")), _status_label(d.get("to"))
+            return f"Status changed from {old} to {new}"
 
     @actions.register_action("scrutiny.evidence.duplicate")
     class MarkedDuplicate(LogFormatter):
@@ -151,7 +162,7 @@ def evidence_menu_item():
 
 @hooks.register("parley_item_actions")
 def promote_actions(request, items):
-    """"Promote to evidence" (or the existing reference) beside each promotable item."""
+    """ "Promote to evidence" (or the existing reference) beside each promotable item."""
     if not permissions.can_promote(getattr(request, "user", None)):
         return {}
     promotable = [i for i in items if sources.adapter_for(i) is not None]
@@ -183,7 +194,7 @@ def _quote(value: str) -> str:
 
 @hooks.register("parley_item_badges")
 def evidence_badges(request, items):
-    """"Used as evidence in <inquiry>": to staff for every item, to others once it is public."""
+    """ "Used as evidence in <inquiry>": to staff for every item, to others once it is public."""
     promotable = [i for i in items if sources.adapter_for(i) is not None]
     if not promotable:
         return {}
@@ -204,9 +215,7 @@ def evidence_badges(request, items):
                 }
             )
         if not badges and insider:
-            badges.append(
-                {"text": f"Evidence {evidence.reference}", "colour": "purple", "url": ""}
-            )
+            badges.append({"text": f"Evidence {evidence.reference}", "colour": "purple", "url": ""})
         out[item] = badges
     return out
 
@@ -269,7 +278,9 @@ def scrutiny_account_links(request):
 @hooks.register("parley_periodic_jobs")
 def scrutiny_jobs():
     return [
-        PeriodicJob("scrutiny.announce_milestones", timedelta(minutes=15), tasks.announce_milestones),
+        PeriodicJob(
+            "scrutiny.announce_milestones", timedelta(minutes=15), tasks.announce_milestones
+        ),
         PeriodicJob("scrutiny.refresh_sources", timedelta(hours=1), tasks.refresh_sources),
     ]
 

@@ -4,252 +4,656 @@ import django.db.models.deletion
 import django.utils.timezone
 import modelcluster.fields
 import modelsearch.index
-import scrutiny.models
 import taggit.managers
 import wagtail.contrib.routable_page.models
 import wagtail.fields
 from django.conf import settings
 from django.db import migrations, models
 
+import scrutiny.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('wagtailcore', '0098_apitoken'),
-        ('wagtaildocs', '0014_alter_document_file_size'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("wagtailcore", "0098_apitoken"),
+        ("wagtaildocs", "0014_alter_document_file_size"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EvidenceCounter',
+            name="EvidenceCounter",
             fields=[
-                ('year', models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
-                ('last', models.PositiveIntegerField(default=0)),
+                ("year", models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
+                ("last", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='EvidenceTheme',
+            name="EvidenceTheme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('slug', models.SlugField(allow_unicode=True, max_length=100, unique=True, verbose_name='slug')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                (
+                    "slug",
+                    models.SlugField(
+                        allow_unicode=True, max_length=100, unique=True, verbose_name="slug"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'evidence theme',
-                'verbose_name_plural': 'evidence themes',
+                "verbose_name": "evidence theme",
+                "verbose_name_plural": "evidence themes",
             },
         ),
         migrations.CreateModel(
-            name='InquiryIndexPage',
+            name="InquiryIndexPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', models.CharField(default='Our scrutiny committees look closely at how services work and recommend improvements. Find out what they are looking at and how to give evidence.', max_length=300)),
-                ('body', wagtail.fields.RichTextField(blank=True)),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "intro",
+                    models.CharField(
+                        default="Our scrutiny committees look closely at how services work and recommend improvements. Find out what they are looking at and how to give evidence.",
+                        max_length=300,
+                    ),
+                ),
+                ("body", wagtail.fields.RichTextField(blank=True)),
             ],
             options={
-                'verbose_name': 'inquiry index page',
+                "verbose_name": "inquiry index page",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='Evidence',
+            name="Evidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(editable=False, max_length=20, unique=True)),
-                ('source_kind', models.CharField(choices=[('question', 'Web question'), ('answer', 'Answer'), ('comment', 'Comment'), ('consultation_response', 'Consultation response'), ('x_reply', 'Reply on X'), ('submission', 'Direct submission'), ('oral', 'Oral evidence')], db_index=True, max_length=24)),
-                ('source_object_id', models.CharField(blank=True, default='', max_length=64)),
-                ('source_url', models.CharField(blank=True, max_length=500)),
-                ('source_state', models.CharField(choices=[('unchanged', 'Unchanged since captured'), ('edited', 'Source since edited'), ('removed', 'Source since removed'), ('none', 'No separate source')], default='unchanged', max_length=10)),
-                ('source_checked_at', models.DateTimeField(blank=True, null=True)),
-                ('title', models.CharField(blank=True, max_length=300)),
-                ('author_name', models.CharField(blank=True, max_length=150)),
-                ('author_handle', models.CharField(blank=True, max_length=100)),
-                ('contact_email', models.EmailField(blank=True, max_length=254)),
-                ('consent_contact', models.BooleanField(default=False)),
-                ('organisation', models.CharField(blank=True, max_length=150)),
-                ('said_at', models.DateTimeField(help_text='When the source was written or said.')),
-                ('captured_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('text', models.TextField(editable=False)),
-                ('text_sha256', models.CharField(editable=False, max_length=64)),
-                ('consent', models.CharField(choices=[('public', 'May be published'), ('committee_only', 'Committee only: no consent to publish')], max_length=16)),
-                ('is_public', models.BooleanField(default=False, help_text="Shown to the public on the inquiry's page.")),
-                ('status', models.CharField(choices=[('new', 'New'), ('relevant', 'Relevant'), ('not_relevant', 'Not relevant'), ('duplicate', 'Duplicate')], db_index=True, default='new', max_length=12)),
-                ('officer_note', models.TextField(blank=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('author_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='evidence_authored', to=settings.AUTH_USER_MODEL)),
-                ('captured_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='evidence_captured', to=settings.AUTH_USER_MODEL)),
-                ('duplicate_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='duplicates', to='scrutiny.evidence')),
-                ('source_content_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(editable=False, max_length=20, unique=True)),
+                (
+                    "source_kind",
+                    models.CharField(
+                        choices=[
+                            ("question", "Web question"),
+                            ("answer", "Answer"),
+                            ("comment", "Comment"),
+                            ("consultation_response", "Consultation response"),
+                            ("x_reply", "Reply on X"),
+                            ("submission", "Direct submission"),
+                            ("oral", "Oral evidence"),
+                        ],
+                        db_index=True,
+                        max_length=24,
+                    ),
+                ),
+                ("source_object_id", models.CharField(blank=True, default="", max_length=64)),
+                ("source_url", models.CharField(blank=True, max_length=500)),
+                (
+                    "source_state",
+                    models.CharField(
+                        choices=[
+                            ("unchanged", "Unchanged since captured"),
+                            ("edited", "Source since edited"),
+                            ("removed", "Source since removed"),
+                            ("none", "No separate source"),
+                        ],
+                        default="unchanged",
+                        max_length=10,
+                    ),
+                ),
+                ("source_checked_at", models.DateTimeField(blank=True, null=True)),
+                ("title", models.CharField(blank=True, max_length=300)),
+                ("author_name", models.CharField(blank=True, max_length=150)),
+                ("author_handle", models.CharField(blank=True, max_length=100)),
+                ("contact_email", models.EmailField(blank=True, max_length=254)),
+                ("consent_contact", models.BooleanField(default=False)),
+                ("organisation", models.CharField(blank=True, max_length=150)),
+                ("said_at", models.DateTimeField(help_text="When the source was written or said.")),
+                (
+                    "captured_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                ("text", models.TextField(editable=False)),
+                ("text_sha256", models.CharField(editable=False, max_length=64)),
+                (
+                    "consent",
+                    models.CharField(
+                        choices=[
+                            ("public", "May be published"),
+                            ("committee_only", "Committee only: no consent to publish"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "is_public",
+                    models.BooleanField(
+                        default=False, help_text="Shown to the public on the inquiry's page."
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("relevant", "Relevant"),
+                            ("not_relevant", "Not relevant"),
+                            ("duplicate", "Duplicate"),
+                        ],
+                        db_index=True,
+                        default="new",
+                        max_length=12,
+                    ),
+                ),
+                ("officer_note", models.TextField(blank=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "author_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="evidence_authored",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "captured_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="evidence_captured",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "duplicate_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="duplicates",
+                        to="scrutiny.evidence",
+                    ),
+                ),
+                (
+                    "source_content_type",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'evidence',
-                'verbose_name_plural': 'evidence',
-                'ordering': ['-captured_at', '-id'],
-                'permissions': [('view_dashboard', 'Can read inquiry dashboards'), ('export_evidence', 'Can export evidence packs'), ('triage_evidence', 'Can triage evidence (status, themes, links, notes)'), ('promote_evidence', 'Can promote contributions to evidence'), ('redact_evidence', 'Can redact evidence')],
+                "verbose_name": "evidence",
+                "verbose_name_plural": "evidence",
+                "ordering": ["-captured_at", "-id"],
+                "permissions": [
+                    ("view_dashboard", "Can read inquiry dashboards"),
+                    ("export_evidence", "Can export evidence packs"),
+                    ("triage_evidence", "Can triage evidence (status, themes, links, notes)"),
+                    ("promote_evidence", "Can promote contributions to evidence"),
+                    ("redact_evidence", "Can redact evidence"),
+                ],
             },
             bases=(modelsearch.index.Indexed, models.Model),
         ),
         migrations.CreateModel(
-            name='InquiryPage',
+            name="InquiryPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('summary', models.CharField(max_length=300)),
-                ('committee', models.CharField(max_length=150)),
-                ('chair', models.CharField(blank=True, max_length=150)),
-                ('terms_of_reference', wagtail.fields.RichTextField()),
-                ('key_questions', models.TextField(blank=True, help_text='The questions the committee wants answered, one per line.')),
-                ('evidence_opens', models.DateField(verbose_name='call for evidence opens')),
-                ('evidence_closes', models.DateField(help_text='Evidence is accepted until 23:59 on this day.', verbose_name='call for evidence closes')),
-                ('final_report', wagtail.fields.RichTextField(blank=True)),
-                ('report_published_on', models.DateField(blank=True, help_text="Fill in when the committee's report is published; it then shows on the page.", null=True)),
-                ('organisation_response', wagtail.fields.RichTextField(blank=True)),
-                ('response_published_on', models.DateField(blank=True, help_text="Fill in when the organisation's response is published.", null=True)),
-                ('report_document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtaildocs.document')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("summary", models.CharField(max_length=300)),
+                ("committee", models.CharField(max_length=150)),
+                ("chair", models.CharField(blank=True, max_length=150)),
+                ("terms_of_reference", wagtail.fields.RichTextField()),
+                (
+                    "key_questions",
+                    models.TextField(
+                        blank=True,
+                        help_text="The questions the committee wants answered, one per line.",
+                    ),
+                ),
+                ("evidence_opens", models.DateField(verbose_name="call for evidence opens")),
+                (
+                    "evidence_closes",
+                    models.DateField(
+                        help_text="Evidence is accepted until 23:59 on this day.",
+                        verbose_name="call for evidence closes",
+                    ),
+                ),
+                ("final_report", wagtail.fields.RichTextField(blank=True)),
+                (
+                    "report_published_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Fill in when the committee's report is published; it then shows on the page.",
+                        null=True,
+                    ),
+                ),
+                ("organisation_response", wagtail.fields.RichTextField(blank=True)),
+                (
+                    "response_published_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Fill in when the organisation's response is published.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "report_document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wagtaildocs.document",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'inquiry',
-                'verbose_name_plural': 'inquiries',
+                "verbose_name": "inquiry",
+                "verbose_name_plural": "inquiries",
             },
-            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, 'wagtailcore.page'),
+            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, "wagtailcore.page"),
         ),
         migrations.CreateModel(
-            name='EvidenceLink',
+            name="EvidenceLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('linked_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('evidence', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='scrutiny.evidence')),
-                ('linked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('inquiry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='scrutiny.inquirypage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("linked_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "evidence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links",
+                        to="scrutiny.evidence",
+                    ),
+                ),
+                (
+                    "linked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "inquiry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links",
+                        to="scrutiny.inquirypage",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='EvidenceExport',
+            name="EvidenceExport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('format', models.CharField(choices=[('csv', 'CSV spreadsheet'), ('xlsx', 'Excel spreadsheet'), ('pdf', 'PDF for committee papers')], max_length=4)),
-                ('filters', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('status', models.CharField(choices=[('pending', 'Waiting to start'), ('running', 'Being built'), ('done', 'Ready'), ('failed', 'Failed')], default='pending', max_length=8)),
-                ('total', models.PositiveIntegerField(default=0)),
-                ('done', models.PositiveIntegerField(default=0)),
-                ('file', models.FileField(blank=True, storage=scrutiny.models.export_storage, upload_to='%Y/%m')),
-                ('error', models.TextField(blank=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('inquiry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='exports', to='scrutiny.inquirypage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[
+                            ("csv", "CSV spreadsheet"),
+                            ("xlsx", "Excel spreadsheet"),
+                            ("pdf", "PDF for committee papers"),
+                        ],
+                        max_length=4,
+                    ),
+                ),
+                ("filters", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting to start"),
+                            ("running", "Being built"),
+                            ("done", "Ready"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=8,
+                    ),
+                ),
+                ("total", models.PositiveIntegerField(default=0)),
+                ("done", models.PositiveIntegerField(default=0)),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True, storage=scrutiny.models.export_storage, upload_to="%Y/%m"
+                    ),
+                ),
+                ("error", models.TextField(blank=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "inquiry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="exports",
+                        to="scrutiny.inquirypage",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddField(
-            model_name='evidence',
-            name='inquiries',
-            field=models.ManyToManyField(blank=True, related_name='evidence', through='scrutiny.EvidenceLink', to='scrutiny.inquirypage'),
+            model_name="evidence",
+            name="inquiries",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="evidence",
+                through="scrutiny.EvidenceLink",
+                to="scrutiny.inquirypage",
+            ),
         ),
         migrations.CreateModel(
-            name='Redaction',
+            name="Redaction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.PositiveIntegerField()),
-                ('end', models.PositiveIntegerField()),
-                ('replacement', models.CharField(default='[redacted]', max_length=60)),
-                ('reason', models.CharField(max_length=300)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('evidence', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='redactions', to='scrutiny.evidence')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.PositiveIntegerField()),
+                ("end", models.PositiveIntegerField()),
+                ("replacement", models.CharField(default="[redacted]", max_length=60)),
+                ("reason", models.CharField(max_length=300)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "evidence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="redactions",
+                        to="scrutiny.evidence",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['start', 'id'],
+                "ordering": ["start", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ThemedEvidence',
+            name="ThemedEvidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tagged_themes', to='scrutiny.evidence')),
-                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tagged_items', to='scrutiny.evidencetheme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "content_object",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tagged_themes",
+                        to="scrutiny.evidence",
+                    ),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tagged_items",
+                        to="scrutiny.evidencetheme",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='evidence',
-            name='themes',
-            field=taggit.managers.TaggableManager(blank=True, help_text='A comma-separated list of tags.', through='scrutiny.ThemedEvidence', to='scrutiny.EvidenceTheme', verbose_name='themes'),
+            model_name="evidence",
+            name="themes",
+            field=taggit.managers.TaggableManager(
+                blank=True,
+                help_text="A comma-separated list of tags.",
+                through="scrutiny.ThemedEvidence",
+                to="scrutiny.EvidenceTheme",
+                verbose_name="themes",
+            ),
         ),
         migrations.CreateModel(
-            name='InquiryLinkedPage',
+            name="InquiryLinkedPage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('note', models.CharField(blank=True, help_text='Optional: how this relates to the inquiry.', max_length=200)),
-                ('page', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.WAGTAIL_PAGE_MODEL)),
-                ('inquiry', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='linked_pages', to='scrutiny.inquirypage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                (
+                    "note",
+                    models.CharField(
+                        blank=True,
+                        help_text="Optional: how this relates to the inquiry.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "page",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "inquiry",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="linked_pages",
+                        to="scrutiny.inquirypage",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sort_order'],
-                'abstract': False,
-                'constraints': [models.UniqueConstraint(fields=('inquiry', 'page'), name='scrutiny_linked_page_once')],
+                "ordering": ["sort_order"],
+                "abstract": False,
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("inquiry", "page"), name="scrutiny_linked_page_once"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='InquiryFollow',
+            name="InquiryFollow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='inquiry_follows', to=settings.AUTH_USER_MODEL)),
-                ('inquiry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follows', to='scrutiny.inquirypage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="inquiry_follows",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "inquiry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follows",
+                        to="scrutiny.inquirypage",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('inquiry', 'user'), name='scrutiny_follow_once')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("inquiry", "user"), name="scrutiny_follow_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='InquiryAnnouncement',
+            name="InquiryAnnouncement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('opened', 'Call for evidence opened'), ('report', 'Report published'), ('response', 'Response published')], max_length=10)),
-                ('sent_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('inquiry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='scrutiny.inquirypage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("opened", "Call for evidence opened"),
+                            ("report", "Report published"),
+                            ("response", "Response published"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("sent_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "inquiry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="scrutiny.inquirypage",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('inquiry', 'kind'), name='scrutiny_announce_once')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("inquiry", "kind"), name="scrutiny_announce_once"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='evidencelink',
-            constraint=models.UniqueConstraint(fields=('evidence', 'inquiry'), name='scrutiny_link_once'),
+            model_name="evidencelink",
+            constraint=models.UniqueConstraint(
+                fields=("evidence", "inquiry"), name="scrutiny_link_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='redaction',
-            constraint=models.CheckConstraint(condition=models.Q(('end__gt', models.F('start'))), name='redaction_span'),
+            model_name="redaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end__gt", models.F("start"))), name="redaction_span"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='themedevidence',
-            constraint=models.UniqueConstraint(fields=('content_object', 'tag'), name='scrutiny_theme_once'),
+            model_name="themedevidence",
+            constraint=models.UniqueConstraint(
+                fields=("content_object", "tag"), name="scrutiny_theme_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='evidence',
-            index=models.Index(fields=['source_content_type', 'source_object_id'], name='scrutiny_ev_source__06014a_idx'),
+            model_name="evidence",
+            index=models.Index(
+                fields=["source_content_type", "source_object_id"],
+                name="scrutiny_ev_source__06014a_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='evidence',
-            index=models.Index(fields=['status', '-captured_at'], name='scrutiny_ev_status_3e5286_idx'),
+            model_name="evidence",
+            index=models.Index(
+                fields=["status", "-captured_at"], name="scrutiny_ev_status_3e5286_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.UniqueConstraint(condition=models.Q(('source_content_type__isnull', False)), fields=('source_content_type', 'source_object_id'), name='scrutiny_evidence_source_once'),
+            model_name="evidence",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("source_content_type__isnull", False)),
+                fields=("source_content_type", "source_object_id"),
+                name="scrutiny_evidence_source_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.CheckConstraint(condition=models.Q(('is_public', False), ('consent', 'public'), _connector='OR'), name='scrutiny_public_needs_consent'),
+            model_name="evidence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("is_public", False), ("consent", "public"), _connector="OR"),
+                name="scrutiny_public_needs_consent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'duplicate'), ('duplicate_of__isnull', False)), models.Q(models.Q(('status', 'duplicate'), _negated=True), ('duplicate_of__isnull', True)), _connector='OR'), name='scrutiny_duplicate_has_original'),
+            model_name="evidence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "duplicate"), ("duplicate_of__isnull", False)),
+                    models.Q(
+                        models.Q(("status", "duplicate"), _negated=True),
+                        ("duplicate_of__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="scrutiny_duplicate_has_original",
+            ),
         ),
     ]

@@ -78,7 +78,11 @@ def make_note(resident):
 
     def make(body="Cars speed past the school gates at 8.45 every morning.", **kw):
         return Notification.objects.create(
-            user=kw.pop("user", resident), kind=kw.pop("kind", "test"), subject="Speeding", body=body, **kw
+            user=kw.pop("user", resident),
+            kind=kw.pop("kind", "test"),
+            subject="Speeding",
+            body=body,
+            **kw,
         )
 
     return make

@@ -37,7 +37,9 @@ def make_inquiry(index, slug="road-safety", opens=None, closes=None, **fields):
         terms_of_reference=fields.pop(
             "terms_of_reference", "<p>To examine road safety near primary schools.</p>"
         ),
-        key_questions=fields.pop("key_questions", "Are speed limits respected?\nAre crossings safe?"),
+        key_questions=fields.pop(
+            "key_questions", "Are speed limits respected?\nAre crossings safe?"
+        ),
         evidence_opens=opens or today - timedelta(days=10),
         evidence_closes=closes or today + timedelta(days=20),
         **fields,

@@ -174,9 +174,7 @@ def test_bulk_triage_from_the_list(client, officer, inquiry, closed_inquiry):
 def test_bulk_publish_refuses_items_without_consent(client, officer, inquiry):
     rows = bulk_evidence(inquiry, 3)  # row 0 has no consent to publish
     client.force_login(officer)
-    r = client.post(
-        reverse("scrutiny:triage"), {"ids": [e.pk for e in rows], "action": "public"}
-    )
+    r = client.post(reverse("scrutiny:triage"), {"ids": [e.pk for e in rows], "action": "public"})
     assert r.status_code == 400
     assert rows[0].reference in r.content.decode()
 
@@ -199,7 +197,9 @@ def test_evidence_detail_shows_history_hash_and_controls(client, officer, inquir
     assert "govuk-error-summary" in r.content.decode()
 
 
-def test_committee_members_read_without_the_original_text(client, committee_member, officer, inquiry):
+def test_committee_members_read_without_the_original_text(
+    client, committee_member, officer, inquiry
+):
     e = make_evidence(inquiry, text="Ring 07700 900123 any time.")
     services.evidence_redact(evidence=e, phrase="07700 900123", reason="Phone", by=officer)
     client.force_login(committee_member)

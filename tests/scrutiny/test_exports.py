@@ -18,10 +18,18 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def pack(inquiry, officer):
-    plain = make_evidence(inquiry, text="Cars park on the zig-zags every morning.", author_name="Priya")
-    formula = make_evidence(inquiry, text="=HYPERLINK(\"http://evil.example\",\"click\")", author_name="@cmd")
-    phone = make_evidence(inquiry, text="Call me on 07700 900123 about the lights.", consent=Consent.COMMITTEE_ONLY)
-    services.evidence_redact(evidence=phone, phrase="07700 900123", reason="Phone number", by=officer)
+    plain = make_evidence(
+        inquiry, text="Cars park on the zig-zags every morning.", author_name="Priya"
+    )
+    formula = make_evidence(
+        inquiry, text='=HYPERLINK("http://evil.example","click")', author_name="@cmd"
+    )
+    phone = make_evidence(
+        inquiry, text="Call me on 07700 900123 about the lights.", consent=Consent.COMMITTEE_ONLY
+    )
+    services.evidence_redact(
+        evidence=phone, phrase="07700 900123", reason="Phone number", by=officer
+    )
     services.evidence_set_status(evidences=[plain, phone], status=TriageStatus.RELEVANT, by=officer)
     services.evidence_add_themes(evidences=[plain, formula], names=["Parking"], by=officer)
     services.evidence_add_themes(evidences=[phone], names=["Crossings"], by=officer)
@@ -87,7 +95,9 @@ def _pdf_text(data: bytes) -> str:
 
 def test_pdf_renders_with_cover_methods_charts_and_references(inquiry, pack):
     fh = io.BytesIO()
-    n = exports.build("pdf", fh, inquiry, EvidenceFilters(), organisation="Harrowfield Borough Council")
+    n = exports.build(
+        "pdf", fh, inquiry, EvidenceFilters(), organisation="Harrowfield Borough Council"
+    )
     data = fh.getvalue()
     assert n == 3
     assert data.startswith(b"%PDF")
@@ -105,7 +115,9 @@ def test_pdf_renders_with_cover_methods_charts_and_references(inquiry, pack):
     assert pack["other"].reference not in text
     assert "07700 900123" not in text
     # evidence is grouped by theme
-    assert text.index("Crossings (1)") < text.index(pack["phone"].reference, text.index("Crossings (1)"))
+    assert text.index("Crossings (1)") < text.index(
+        pack["phone"].reference, text.index("Crossings (1)")
+    )
     assert "Committee only" in text
 
 

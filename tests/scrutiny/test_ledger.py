@@ -208,7 +208,9 @@ def test_redaction_needs_a_reason_and_text_that_exists(officer, inquiry):
 def test_removing_a_redaction_is_logged(officer, inquiry):
     e = make_evidence(inquiry, text="My email is jo@example.com thanks")
     [r] = services.evidence_redact(evidence=e, phrase="jo@example.com", reason="Email", by=officer)
-    services.evidence_remove_redaction(redaction=r, reason="Author asked to be contactable", by=officer)
+    services.evidence_remove_redaction(
+        redaction=r, reason="Author asked to be contactable", by=officer
+    )
     e = Evidence.objects.get(pk=e.pk)
     assert e.display_text == e.text
     entry = _log(e)[-1]

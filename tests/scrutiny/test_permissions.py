@@ -218,4 +218,3 @@ def test_public_sees_only_published_evidence_with_consent(client, inquiry, offic
     for e in (public, unpublished, secret):
         r = client.get(e.get_absolute_url())
         assert r.status_code == 302  # staff page: sign in first
-

@@ -44,8 +44,7 @@ class Command(BaseCommand):
             public_only=options["public_only"],
         )
         output = Path(
-            options["output"]
-            or f"evidence-{inquiry.slug}-{timezone.localdate():%Y%m%d}.{fmt}"
+            options["output"] or f"evidence-{inquiry.slug}-{timezone.localdate():%Y%m%d}.{fmt}"
         )
         site = inquiry.get_site()
         organisation = SiteSettings.for_site(site).organisation_name if site else ""
