@@ -56,6 +56,10 @@ class SourceAdapter:
     def describe(self, obj) -> str:
         return str(obj)
 
+    def demo_candidates(self):
+        """Objects seed_demo may promote (the app's own demo content, oldest first)."""
+        return self.queryset().order_by("pk")[:200]
+
 
 _REGISTRY: dict[str, SourceAdapter] = {}
 
