@@ -339,7 +339,7 @@ def seed(ctx) -> None:
     index = ctx.page(
         ctx.home,
         InquiryIndexPage,
-        "scrutiny",
+        "inquiries",
         title="Scrutiny inquiries",
         show_in_menus=True,
         intro="Councillors on Harrowfield's scrutiny committees look closely at how services "

@@ -149,6 +149,7 @@ class BulkTriageForm(forms.Form):
         label="Inquiry",
         queryset=InquiryPage.objects.none(),
         required=False,
+        empty_label="Choose an inquiry",
         help_text="For linking or removing.",
     )
 
