@@ -5,7 +5,7 @@ from portal.models import User
 from tests.factories import UserFactory
 
 # The restore replaces the whole database, so it runs outside a test transaction.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_backup_then_restore_brings_back_rows_and_media(tmp_path, settings):
