@@ -183,6 +183,9 @@ def evidence_promote_many(
         ):
             existing[(ct.pk, e.source_object_id)] = e
 
+    for model, objs in by_model.items():
+        sources.adapter_for_model(model).prepare(objs)
+
     to_create = []
     for obj in sources_:
         ct = ContentType.objects.get_for_model(type(obj))
@@ -589,9 +592,8 @@ def evidence_refresh_sources(*, evidences: Iterable[Evidence] | None = None) -> 
 
     The snapshot itself never changes; only the flag does. Returns how many flags changed.
     """
-    qs = Evidence.objects.filter(source_content_type__isnull=False).exclude(
-        source_state=SourceState.REMOVED
-    )
+    # Removed is re-checked too: a hidden question can be restored by a moderator.
+    qs = Evidence.objects.filter(source_content_type__isnull=False)
     if evidences is not None:
         qs = qs.filter(pk__in=[e.pk for e in evidences])
     changed = 0

@@ -46,6 +46,9 @@ class SourceAdapter:
     def queryset(self):
         return self.model._default_manager.select_related(*self.related)
 
+    def prepare(self, objs: list) -> None:
+        """Load, in a fixed number of queries, what capturing these objects needs."""
+
     def capture(self, obj) -> Captured:
         raise NotImplementedError
 
