@@ -268,3 +268,16 @@ def test_committee_only_evidence_never_shows_in_public_lists(client, inquiry, of
     for url in (inquiry.url, inquiry.url + "evidence/", inquiry.url + "evidence/?q=Confidential"):
         html = client.get(url).content.decode()
         assert secret.reference not in html and "named child" not in html
+
+
+def test_admin_edits_inquiries_and_lists_themes(
+    client, admin_user, officer, inquiry, inquiry_index
+):
+    client.force_login(admin_user)
+    assert client.get(f"/admin/pages/{inquiry.pk}/edit/").status_code == 200
+    add = f"/admin/pages/add/scrutiny/inquirypage/{inquiry_index.pk}/"
+    assert client.get(add).status_code == 200
+    assert client.get("/admin/snippets/scrutiny/evidencetheme/").status_code == 200
+    client.force_login(officer)
+    html = client.get("/admin/").content.decode()
+    assert "Evidence triage" in html
