@@ -91,13 +91,8 @@ def consultation_context(request, page) -> dict:
         "decision_meeting": meeting,
         "documents": list(page.related_documents.select_related("document")),
         "question_count": len(page.questions),
-        "extra_questions": _questions_context(page),
+        "outcome_published_at": outcome_at,
     }
-
-
-def _questions_context(page) -> dict:
-    """Questions residents asked about this consultation (from the questions app, when there)."""
-    return {}
 
 
 @require_http_methods(["GET", "POST"])
