@@ -51,7 +51,7 @@ CLOSING_SOON = timedelta(days=3)
 class Phase(models.TextChoices):
     UPCOMING = "upcoming", "Upcoming"
     OPEN = "open", "Open"
-    CLOSED = "closed", "Closed: under review"
+    CLOSED = "closed", "Under review"
     DECIDED = "decided", "Decision published"
 
 

@@ -3,7 +3,7 @@
 from collections import Counter
 from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from .blocks import CHOICE_KINDS
@@ -58,10 +58,19 @@ def consultations(
         )
     if tag or text:
         qs = qs.distinct()
+    # open ones first (closing soonest first), then upcoming, then the most recently closed
+    rank = Case(
+        When(phase_q(Phase.OPEN, now), then=Value(0)),
+        When(phase_q(Phase.UPCOMING, now), then=Value(1)),
+        default=Value(2),
+    )
+    soonest = Case(
+        When(phase_q(Phase.OPEN, now) | phase_q(Phase.UPCOMING, now), then=F("closes_at"))
+    )
     return (
-        qs.annotate(response_count=Count("responses", distinct=True))
+        qs.annotate(response_count=Count("responses", distinct=True), rank=rank, soonest=soonest)
         .prefetch_related("tags")
-        .order_by("-closes_at", "pk")
+        .order_by("rank", F("soonest").asc(nulls_last=True), "-closes_at", "pk")
     )
 
 
@@ -160,6 +169,7 @@ def timeline(page: ConsultationPage, *, now: datetime | None = None, outcome_at=
         {
             "title": "We publish what we did",
             "date": outcome_at if phase == Phase.DECIDED else None,
+            "date_only": True,
             "state": "done" if phase == Phase.DECIDED else "todo",
         },
     ]
