@@ -88,7 +88,7 @@ def make_consultation(index, *, slug="library-hours", publish=True, now=None, **
     }
     values.update(fields)
     tags = values.pop("tags", [])
-    page = ConsultationPage(slug=slug, **values)
+    page = ConsultationPage(slug=slug, live=publish, **values)
     index.add_child(instance=page)
     if tags:
         page.tags.add(*tags)

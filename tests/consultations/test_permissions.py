@@ -44,22 +44,12 @@ TABLE = {
         "after": (N, Y, Y, Y, Y, Y, Y, Y),
     },
     # the resident below wrote the response
-    "view_own_response": {
-        phase: (N, Y, N, Y, Y, N, N, Y) for phase in ("before", "during", "after")
-    },
-    "view_responses": {phase: (N, N, N, Y, Y, N, N, Y) for phase in ("before", "during", "after")},
-    "export_responses": {
-        phase: (N, N, N, Y, Y, N, N, Y) for phase in ("before", "during", "after")
-    },
-    "post_live_update": {
-        phase: (N, N, N, Y, Y, N, N, Y) for phase in ("before", "during", "after")
-    },
-    "edit_consultation": {
-        phase: (N, N, N, Y, Y, N, N, Y) for phase in ("before", "during", "after")
-    },
-    "publish_consultation": {
-        phase: (N, N, N, N, Y, N, N, Y) for phase in ("before", "during", "after")
-    },
+    "view_own_response": dict.fromkeys(("before", "during", "after"), (N, Y, N, Y, Y, N, N, Y)),
+    "view_responses": dict.fromkeys(("before", "during", "after"), (N, N, N, Y, Y, N, N, Y)),
+    "export_responses": dict.fromkeys(("before", "during", "after"), (N, N, N, Y, Y, N, N, Y)),
+    "post_live_update": dict.fromkeys(("before", "during", "after"), (N, N, N, Y, Y, N, N, Y)),
+    "edit_consultation": dict.fromkeys(("before", "during", "after"), (N, N, N, Y, Y, N, N, Y)),
+    "publish_consultation": dict.fromkeys(("before", "during", "after"), (N, N, N, N, Y, N, N, Y)),
 }
 
 
