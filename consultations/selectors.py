@@ -255,7 +255,7 @@ def results(page: ConsultationPage) -> dict:
 
 def live_updates(meeting: MeetingPage, *, after_id: int | None = None, limit: int = 100):
     """A meeting's live updates, newest first (only those after `after_id` when given)."""
-    qs = LiveUpdate.objects.filter(meeting=meeting).select_related("posted_by")
+    qs = LiveUpdate.objects.filter(meeting=meeting)
     if after_id:
         qs = qs.filter(pk__gt=after_id)
     return list(qs.order_by("-posted_at", "-pk")[:limit])
