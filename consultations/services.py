@@ -135,11 +135,11 @@ def send_response_receipt(*, response_id: int) -> bool:
     try:
         message = EmailMultiAlternatives(
             subject=subject,
-            body=render_to_string("consultations/emails/receipt.txt", context),
+            body=render_to_string("emails/consultations/receipt.txt", context),
             to=[response.email],
         )
         message.attach_alternative(
-            render_to_string("consultations/emails/receipt.html", context), "text/html"
+            render_to_string("emails/consultations/receipt.html", context), "text/html"
         )
         message.send(fail_silently=False)
     except Exception as exc:  # noqa: BLE001 - any transport failure is retried by the sweep

@@ -14,7 +14,13 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from portal.scheduling import PeriodicJob
 
 from . import admin_urls, permissions, selectors, tasks
-from .models import ConsultationIndexPage, ConsultationPage, LiveUpdate
+from .models import (
+    ConsultationFollow,
+    ConsultationIndexPage,
+    ConsultationPage,
+    ConsultationResponse,
+    LiveUpdate,
+)
 
 
 @hooks.register("register_admin_urls")
@@ -126,3 +132,40 @@ def contribution_section(request, user):
         "template": "consultations/contributions_section.html",
         "context": {"responses": responses},
     }
+
+
+@hooks.register("parley_personal_data")
+def personal_data(user):
+    responses = [
+        {
+            "consultation": r.page.title,
+            "reference": r.reference,
+            "submitted_at": r.submitted_at.isoformat(),
+            "name": r.name,
+            "email": r.email,
+            "may_publish_or_quote": r.consent_publish,
+            "may_contact": r.consent_contact,
+            "answers": r.as_text(),
+        }
+        for r in ConsultationResponse.objects.filter(user=user).select_related("page")
+    ]
+    follows = [
+        {"consultation": f.page.title, "since": f.created_at.isoformat()}
+        for f in ConsultationFollow.objects.filter(user=user).select_related("page")
+    ]
+    updates = [
+        {"meeting": u.meeting.title, "posted_at": u.posted_at.isoformat(), "text": u.text}
+        for u in LiveUpdate.objects.filter(posted_by=user).select_related("meeting")
+    ]
+    return [
+        ("consultation_responses", responses),
+        ("consultations_followed", follows),
+        ("meeting_live_updates", updates),
+    ]
+
+
+@hooks.register("parley_erase_personal_data")
+def erase_personal_data(user, by):
+    # the answers stay (they were given to a public consultation); who gave them does not
+    ConsultationResponse.objects.filter(user=user).update(name="", email="")
+    ConsultationFollow.objects.filter(user=user).delete()
