@@ -7,6 +7,7 @@ act, selectors read.
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -242,6 +243,7 @@ def meeting_context(request, page, form=None) -> dict:
         "decisions": list(page.decisions.select_related("consultation")),
         "papers": list(page.papers.select_related("document")),
         "poll": page.is_live,
+        "poll_seconds": getattr(settings, "PARLEY_LIVE_POLL_SECONDS", 15),
         "latest_update_id": updates[0].pk if updates else 0,
     }
 

@@ -28,7 +28,8 @@ function start(section) {
   const status = section.querySelector("[data-live-status]");
   if (!url || !list) return;
   let latest = Number(section.dataset.latestId || 0);
-  let delay = INTERVAL_MS;
+  const interval = Number(section.dataset.pollSeconds || 0) * 1000 || INTERVAL_MS;
+  let delay = interval;
   let timer = null;
 
   async function poll() {
@@ -54,7 +55,7 @@ function start(section) {
           status.textContent = fresh.length === 1 ? "1 new update" : `${fresh.length} new updates`;
         }
       }
-      delay = INTERVAL_MS;
+      delay = interval;
       if (data.live === false) return; // the meeting is over: stop asking
     } catch (error) {
       delay = Math.min(delay * 2, MAX_INTERVAL_MS);
