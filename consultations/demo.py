@@ -492,7 +492,7 @@ def _seed_responses(ctx, page: ConsultationPage, spec: dict) -> None:
     wanted = spec["responses"]
     if not wanted or ConsultationResponse.objects.filter(page=page).exists():
         return
-    rng = random.Random(page.slug)  # noqa: S311 - demo content, not security
+    rng = random.Random(page.slug)  # noqa: S311  # nosec B311 - demo content, not security
     span = (min(page.closes_at, timezone.now()) - page.opens_at).total_seconds()
     rows = []
     for i in range(wanted):
@@ -529,7 +529,8 @@ def _seed_responses(ctx, page: ConsultationPage, spec: dict) -> None:
         resident = ctx.users["resident"]
         answers = {}
         for position, block in enumerate(spec["questions"], start=1):
-            answer = _answer_for(random.Random(f"{page.slug}-resident-{position}"), block)  # noqa: S311
+            seeded = random.Random(f"{page.slug}-resident-{position}")  # noqa: S311  # nosec B311
+            answer = _answer_for(seeded, block)
             if answer:
                 answers[block["id"]] = {
                     "question": block["value"]["question"],
