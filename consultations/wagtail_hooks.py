@@ -7,13 +7,15 @@ from django.urls import include, path, reverse
 from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel
 from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import CreateView as SnippetCreateView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from portal.scheduling import PeriodicJob
 
-from . import admin_urls, permissions, selectors, tasks
+from . import admin_urls, permissions, selectors, services, tasks
 from .models import (
     ConsultationFollow,
     ConsultationIndexPage,
@@ -75,15 +77,28 @@ def page_listing_more_buttons(page, user, next_url=None):
     yield from _response_buttons(page, user, 80)
 
 
+class LiveUpdateCreateView(SnippetCreateView):
+    def save_instance(self):
+        # through the service, so an update added here is posted (and signalled) like any other
+        update = services.live_update_post(
+            meeting=self.form.cleaned_data["meeting"],
+            text=self.form.cleaned_data["text"],
+            by=self.request.user,
+        )
+        self.form.instance = update
+        return update
+
+
 class LiveUpdateViewSet(SnippetViewSet):
     model = LiveUpdate
+    add_view_class = LiveUpdateCreateView
     icon = "time"
     menu_label = "Live updates"
     add_to_admin_menu = False
     list_display = ["text", "meeting", "posted_by", "posted_at"]
     list_filter = ["meeting"]
     ordering = ["-posted_at"]
-    form_fields = ["meeting", "text"]
+    panels = [FieldPanel("meeting"), FieldPanel("text")]
 
 
 register_snippet(LiveUpdateViewSet)

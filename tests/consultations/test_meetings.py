@@ -157,3 +157,27 @@ def test_consultation_links_to_the_decision_that_concludes_it(
     meeting_html = client.get(meeting.url).content.decode()
     assert f'id="{decision.anchor}"' in meeting_html
     assert f'href="{page.url}"' in meeting_html
+
+
+def test_officers_can_also_post_updates_in_the_admin(
+    client, officer, meeting, django_capture_on_commit_callbacks
+):
+    sent = []
+
+    def receiver(sender, update, **kwargs):
+        sent.append(update)
+
+    signals.live_update_posted.connect(receiver)
+    try:
+        client.force_login(officer)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                "/admin/snippets/consultations/liveupdate/add/",
+                {"meeting": meeting.pk, "text": "Item 2: declarations of interest, none."},
+            )
+    finally:
+        signals.live_update_posted.disconnect(receiver)
+    assert response.status_code == 302
+    update = LiveUpdate.objects.get()
+    assert update.posted_by == officer
+    assert sent == [update]
