@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.utils import timezone
+from wagtail.models import Page
 
 from . import services, sources
 from .models import (
@@ -18,6 +19,7 @@ from .models import (
     EvidenceLink,
     InquiryFollow,
     InquiryIndexPage,
+    InquiryLinkedPage,
     InquiryPage,
     SourceKind,
     SourceState,
@@ -333,6 +335,12 @@ def _promote_sources(inquiry, words, themes_table, officer, per_kind=4) -> int:
     return promoted
 
 
+def _linked(*slugs: str) -> list[InquiryLinkedPage]:
+    """Consultations and meetings from the consultations demo that feed an inquiry."""
+    pages = {p.slug: p for p in Page.objects.filter(slug__in=slugs)}
+    return [InquiryLinkedPage(page=pages[s]) for s in slugs if s in pages]
+
+
 def seed(ctx) -> None:
     officer = ctx.users["officer"]
     today = timezone.localdate()
@@ -372,6 +380,7 @@ def seed(ctx) -> None:
         ),
         evidence_opens=today - timedelta(days=21),
         evidence_closes=today + timedelta(days=24),
+        linked_pages=_linked("station-road-cycle-lane", "millbrook-residents-parking-zone"),
     )
     libraries = ctx.page(
         index,
@@ -402,6 +411,7 @@ def seed(ctx) -> None:
             "that lost one, and a digital help desk at the Central Library.",
         ),
         report_published_on=today - timedelta(days=14),
+        linked_pages=_linked("library-opening-hours-review", "cabinet-library-hours"),
     )
 
     _add(road, ROAD_SAFETY_SUBMISSIONS, SourceKind.SUBMISSION, officer)

@@ -21,7 +21,7 @@ from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
@@ -279,7 +279,10 @@ class InquiryLinkedPage(Orderable):
         max_length=200, blank=True, help_text="Optional: how this relates to the inquiry."
     )
 
-    panels = [FieldPanel("page"), FieldPanel("note")]
+    panels = [
+        PageChooserPanel("page", ["consultations.ConsultationPage", "consultations.MeetingPage"]),
+        FieldPanel("note"),
+    ]
 
     class Meta(Orderable.Meta):
         constraints = [

@@ -288,9 +288,11 @@ def scrutiny_jobs():
 @hooks.register("parley_object_extras")
 def inquiry_extras(request, obj, place):
     """On a consultation or meeting page: which inquiries it feeds into."""
+    from consultations.models import ConsultationPage, MeetingPage
+
     from .models import InquiryLinkedPage
 
-    if place != "related" or not hasattr(obj, "pk") or not hasattr(obj, "url_path"):
+    if place != "page" or not isinstance(obj, ConsultationPage | MeetingPage):
         return None
     links = list(
         InquiryLinkedPage.objects.filter(page_id=obj.pk, inquiry__live=True).select_related(
