@@ -274,6 +274,36 @@ def links_prefetch():
     )
 
 
+LINKED_CACHE_KEY = "scrutiny:linked-pages"
+
+
+def inquiries_linked_to(page_id: int) -> list[tuple[str, str]]:
+    """(url, title) of live inquiries a consultation or meeting feeds into.
+
+    Shown on every consultation and meeting page, so the whole (small) map is cached and
+    rebuilt only after an inquiry or its links change (see signals.py).
+    """
+    from django.core.cache import cache
+
+    from .models import InquiryLinkedPage
+
+    mapping = cache.get(LINKED_CACHE_KEY)
+    if mapping is None:
+        mapping = defaultdict(list)
+        rows = InquiryLinkedPage.objects.filter(inquiry__live=True).select_related("inquiry")
+        for link in rows:
+            mapping[link.page_id].append((link.inquiry.url, link.inquiry.title))
+        mapping = dict(mapping)
+        cache.set(LINKED_CACHE_KEY, mapping, 60 * 60)
+    return mapping.get(page_id, [])
+
+
+def forget_linked_pages() -> None:
+    from django.core.cache import cache
+
+    cache.delete(LINKED_CACHE_KEY)
+
+
 def contributions_for(user) -> list[Evidence]:
     """A resident's words that became evidence (or that they submitted), with inquiries."""
     return list(

@@ -5,7 +5,7 @@ anything changed without signals (queryset updates)."""
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from wagtail.signals import page_published
+from wagtail.signals import page_published, page_unpublished
 
 from . import adapters
 
@@ -33,6 +33,12 @@ def _on_inquiry_published(sender, instance, **kwargs):
     transaction.on_commit(lambda: inquiry_announce_milestones(inquiry=page))
 
 
+def _forget_links(sender, **kwargs):
+    from .selectors import forget_linked_pages
+
+    transaction.on_commit(forget_linked_pages)
+
+
 def watch(model) -> None:
     uid = model._meta.label_lower
     post_save.connect(_on_source_saved, sender=model, dispatch_uid=f"scrutiny-save-{uid}")
@@ -49,6 +55,20 @@ def connect():
     from .models import InquiryPage
 
     adapters.register_all()
+    from .models import InquiryLinkedPage
+
     page_published.connect(
         _on_inquiry_published, sender=InquiryPage, dispatch_uid="scrutiny-inquiry-published"
     )
+    # The cached map of which pages feed which inquiries (selectors.inquiries_linked_to).
+    for signal in (page_published, page_unpublished):
+        signal.connect(
+            _forget_links, sender=InquiryPage, dispatch_uid=f"scrutiny-links-{id(signal)}"
+        )
+    for model in (InquiryPage, InquiryLinkedPage):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _forget_links,
+                sender=model,
+                dispatch_uid=f"scrutiny-links-{model.__name__}-{id(signal)}",
+            )

@@ -290,22 +290,12 @@ def inquiry_extras(request, obj, place):
     """On a consultation or meeting page: which inquiries it feeds into."""
     from consultations.models import ConsultationPage, MeetingPage
 
-    from .models import InquiryLinkedPage
-
     if place != "page" or not isinstance(obj, ConsultationPage | MeetingPage):
         return None
-    links = list(
-        InquiryLinkedPage.objects.filter(page_id=obj.pk, inquiry__live=True).select_related(
-            "inquiry"
-        )
-    )
+    links = selectors.inquiries_linked_to(obj.pk)
     if not links:
         return None
-    items = format_html_join(
-        "",
-        '<li><a class="govuk-link" href="{}">{}</a></li>',
-        ((link.inquiry.url, link.inquiry.title) for link in links),
-    )
+    items = format_html_join("", '<li><a class="govuk-link" href="{}">{}</a></li>', links)
     return format_html(
         '<h2 class="govuk-heading-m">Scrutiny inquiries</h2>'
         '<p class="govuk-body">What people said here is evidence for:</p>'
