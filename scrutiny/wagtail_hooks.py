@@ -202,8 +202,11 @@ def evidence_badges(request, items):
     insider = permissions.can_see_unpublished_evidence(user)
     out = {}
     for item, evidence in selectors.evidence_for_objects(promotable).items():
-        visible = insider or (evidence.is_public and evidence.consent == "public")
-        if not visible or evidence.status == TriageStatus.NOT_RELEVANT and not insider:
+        own = bool(user and user.is_authenticated and evidence.author_user_id == user.pk)
+        public = evidence.is_public and evidence.consent == "public"
+        if not (insider or own or public):
+            continue
+        if evidence.status == TriageStatus.NOT_RELEVANT and not insider:
             continue
         badges = []
         for link in evidence.links.all():

@@ -133,3 +133,14 @@ def test_bulk_promote_confirms_then_promotes(client, fake_source, make_note, off
     assert Evidence.objects.count() == 4
     client.post(url, {"ids": ids, "confirm": "1", "inquiry": inquiry.pk})
     assert Evidence.objects.count() == 4
+
+
+def test_authors_see_their_own_contribution_used_as_evidence(
+    fake_source, make_note, officer, resident, other_resident, inquiry
+):
+    note = make_note(user=resident)
+    services.evidence_promote(source=note, inquiry=inquiry, by=officer)
+    assert item_badges(_request(resident), [note])[note][0]["text"] == (
+        f"Used as evidence in {inquiry.title}"
+    )
+    assert item_badges(_request(other_resident), [note]) == {}
