@@ -162,7 +162,7 @@ def evidence_menu_item():
 
 @hooks.register("parley_item_actions")
 def promote_actions(request, items):
-    """ "Promote to evidence" (or the existing reference) beside each promotable item."""
+    """The "Promote to evidence" link (or the existing reference) beside each promotable item."""
     if not permissions.can_promote(getattr(request, "user", None)):
         return {}
     promotable = [i for i in items if sources.adapter_for(i) is not None]
@@ -194,7 +194,7 @@ def _quote(value: str) -> str:
 
 @hooks.register("parley_item_badges")
 def evidence_badges(request, items):
-    """ "Used as evidence in <inquiry>": to staff for every item, to others once it is public."""
+    """The "Used as evidence in ..." badge: for staff and the author always, others once public."""
     promotable = [i for i in items if sources.adapter_for(i) is not None]
     if not promotable:
         return {}
