@@ -89,18 +89,29 @@ class Chart:
         parts.append("</svg>")
         return mark_safe("".join(parts))  # noqa: S308 - every piece of text is escaped above
 
-    def drawing(self, width: float = 440):
-        """The same chart as a ReportLab drawing for the PDF pack."""
+    def drawings(self, width: float = 440, rows_per_drawing: int = 36) -> list:
+        """The chart for the PDF, in page-sized pieces that share one scale (a drawing
+        cannot break across pages, and a long inquiry has many weeks)."""
+        if not self.rows:
+            return [self.drawing(width)]
+        return [
+            self.drawing(width, self.rows[i : i + rows_per_drawing])
+            for i in range(0, len(self.rows), rows_per_drawing)
+        ]
+
+    def drawing(self, width: float = 440, rows: list | None = None):
+        """The chart (or some of its rows) as a ReportLab drawing for the PDF pack."""
         from reportlab.graphics.shapes import Drawing, Line, Rect, String
         from reportlab.lib import colors
 
+        rows = self.rows if rows is None else rows
         row, bar_h, label_w = 18, 12, 150
-        height = 8 + row * max(len(self.rows), 1)
+        height = 8 + row * max(len(rows), 1)
         d = Drawing(width, height)
         available = width - label_w - 40
-        if not self.rows:
+        if not rows:
             d.add(String(0, height - 14, "No evidence yet", fontName="Helvetica", fontSize=9))
-        for i, (label, value) in enumerate(self.rows):
+        for i, (label, value) in enumerate(rows):
             y = height - (i + 1) * row
             w = self.bar_width(value, available)
             short = label if len(label) <= 30 else label[:29] + "…"

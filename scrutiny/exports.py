@@ -308,17 +308,14 @@ def write_pdf(
     story.append(PageBreak())
     story.append(_p("Evidence at a glance", styles["h1"]))
     for chart in charts_for(stats):
-        story.append(
-            KeepTogether(
-                [
-                    _p(chart.title, styles["h2"]),
-                    chart.drawing(),
-                    Spacer(1, 3 * mm),
-                    _table(chart.rows, [chart.label_heading, "Items"], [110 * mm, 25 * mm]),
-                    Spacer(1, 6 * mm),
-                ]
-            )
-        )
+        pieces = chart.drawings()
+        story.append(KeepTogether([_p(chart.title, styles["h2"]), pieces[0]]))
+        story += pieces[1:]
+        story += [
+            Spacer(1, 3 * mm),
+            _table(chart.rows, [chart.label_heading, "Items"], [110 * mm, 25 * mm]),
+            Spacer(1, 6 * mm),
+        ]
     story.append(
         _p(
             "An item can have more than one theme, so theme counts can add up to more than "

@@ -127,6 +127,7 @@ def test_pdf_charts_are_drawn(inquiry, pack):
 
     stats = breakdown(filter_evidence(EvidenceFilters(inquiry=inquiry)))
     drawings = [c.drawing() for c in charts_for(stats)]
+    assert all(len(c.drawings()) == 1 for c in charts_for(stats))
     # one bar (rect) per row in each chart
     from reportlab.graphics.shapes import Rect
 
@@ -217,3 +218,16 @@ def test_large_export_queries_grow_with_chunks_not_rows(inquiry, django_assert_m
     with django_assert_max_num_queries(25):
         exports.build("csv", fh, inquiry, EvidenceFilters())
     assert fh.getvalue().decode("utf-8-sig").count("\n") == 1201
+
+
+def test_pdf_with_years_of_weekly_evidence_splits_the_chart_across_pages(inquiry):
+    from scrutiny.charts import Chart
+
+    bulk_evidence(inquiry, 400, themes=["Speeding"])  # 7 hours apart: about 17 weeks
+    weeks = [(f"w/c {i}", i % 7) for i in range(100)]
+    chart = Chart("chart-weeks", "Evidence by week", "Week beginning", weeks)
+    pieces = chart.drawings()
+    assert [len(p.contents) for p in pieces][:1] and len(pieces) == 3
+    fh = io.BytesIO()
+    exports.build("pdf", fh, inquiry, EvidenceFilters())
+    assert PdfReader(io.BytesIO(fh.getvalue())).pages
