@@ -625,9 +625,29 @@ class Redaction(models.Model):
         return f"{self.evidence_id}: {self.start}-{self.end} ({self.reason})"
 
 
+class PrivateStorage(FileSystemStorage):
+    """Evidence packs hold personal data: kept outside MEDIA_ROOT, served only by a view.
+
+    The folder is read from settings on every use, so a deployment (or a test) can move it.
+    """
+
+    @property
+    def base_location(self):
+        return str(settings.PARLEY_PRIVATE_ROOT / "exports")
+
+    @property
+    def location(self):
+        import os
+
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return None
+
+
 def export_storage():
-    """Evidence packs hold personal data: kept outside MEDIA_ROOT, served only by a view."""
-    return FileSystemStorage(location=settings.PARLEY_PRIVATE_ROOT / "exports")
+    return PrivateStorage()
 
 
 class EvidenceExport(models.Model):

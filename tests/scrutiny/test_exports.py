@@ -196,6 +196,7 @@ def test_dashboard_export_runs_in_the_worker_and_offers_a_download(
     from django.conf import settings
 
     assert str(settings.MEDIA_ROOT) not in export.file.path
+    assert export.file.path.startswith(str(settings.PARLEY_PRIVATE_ROOT))
 
 
 def test_failed_export_is_recorded(inquiry, officer, monkeypatch):
