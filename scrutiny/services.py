@@ -792,3 +792,23 @@ def evidence_erase_author(*, user, by) -> int:
     )
     InquiryFollow.objects.filter(user=user).delete()
     return len(rows)
+
+
+EXPORT_RETENTION_DAYS = 7
+
+
+def export_purge_expired(*, now=None) -> int:
+    """Delete evidence packs (and their files) older than a week: they hold personal data."""
+    from datetime import timedelta
+
+    from .models import EvidenceExport
+
+    now = now or timezone.now()
+    old = list(
+        EvidenceExport.objects.filter(created_at__lt=now - timedelta(days=EXPORT_RETENTION_DAYS))
+    )
+    for export in old:
+        if export.file:
+            export.file.delete(save=False)
+        export.delete()
+    return len(old)

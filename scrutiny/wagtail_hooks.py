@@ -341,3 +341,10 @@ def scrutiny_erase(user, by):
     from .services import evidence_erase_author
 
     evidence_erase_author(user=user, by=by)
+
+
+@hooks.register("parley_retention_purges")
+def scrutiny_purges(now):
+    from .services import export_purge_expired
+
+    return [("evidence packs older than a week", export_purge_expired(now=now))]

@@ -232,3 +232,23 @@ def test_pdf_with_years_of_weekly_evidence_splits_the_chart_across_pages(inquiry
     fh = io.BytesIO()
     exports.build("pdf", fh, inquiry, EvidenceFilters())
     assert PdfReader(io.BytesIO(fh.getvalue())).pages
+
+
+def test_old_packs_are_purged_with_their_files(inquiry, officer):
+    from datetime import timedelta
+    from pathlib import Path
+
+    from django.utils import timezone
+
+    from portal.privacy import purge_expired
+
+    export = EvidenceExport.objects.create(inquiry=inquiry, format="csv", requested_by=officer)
+    services.export_build(export_id=export.pk)
+    export.refresh_from_db()
+    path = Path(export.file.path)
+    assert path.exists()
+    fresh = EvidenceExport.objects.create(inquiry=inquiry, format="csv", requested_by=officer)
+    results = dict(purge_expired(now=timezone.now() + timedelta(days=8)))
+    assert results["evidence packs older than a week"] == 2
+    assert not path.exists()
+    assert not EvidenceExport.objects.filter(pk__in=[export.pk, fresh.pk]).exists()
