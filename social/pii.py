@@ -33,7 +33,7 @@ LABELS = {
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 # Runs of digits joined by single spaces, hyphens or a bracketed area code.
 DIGIT_RUN = re.compile(
-    r"(?<![\w/.-])(?:\+\s?44\s?\(?0?\)?\s?|\(0\d{2,4}\)\s?)?\d[\d \-]{7,22}\d(?![\w/.-]|\.\d)"
+    r"(?<![\w/.-])(?:\+\s?44\s?\(?0?\)?\s?|\(0\d{2,4}\)\s?)?\d[\d \-]{4,22}\d(?![\w/-]|\.\d)"
 )
 NI = re.compile(
     r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
@@ -48,7 +48,7 @@ POSTCODE = re.compile(
 # Words that introduce a number the organisation itself issued.
 REFERENCE_CONTEXT = re.compile(
     r"(?<!nhs )(?:ref(?:erence)?|case|application|planning|invoice|account|order|job|ticket|"
-    r"licence|permit|claim|report|crime|incident)(?:\s+(?:no\.?|number|ref))?\s*[:#.]?\s*$",
+    r"licence|permit|claim|report|crime|incident)(?:\s+(?:no\.?|number|ref))?(?:\s+(?:is|was))?\s*[:#.]?\s*$",
     re.IGNORECASE,
 )
 

@@ -376,10 +376,11 @@ def _enqueue_delete(post_id: int, run_after=None) -> None:
 
 
 def _claim(qs, now) -> bool:
+    """Take a time-limited lease on the row, counting the attempt (so two workers never race)."""
     return bool(
         qs.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-        .update(claimed_until=now + _lease())
+        .update(claimed_until=now + _lease(), attempts=F("attempts") + 1)
     )
 
 
@@ -426,19 +427,21 @@ def post_publish(*, post_id: int) -> str:
     reply_to, waiting = _reply_target(post)
     if waiting:
         Post.objects.filter(pk=post.pk).update(
-            claimed_until=None, next_attempt_at=now + timedelta(seconds=60), last_error=waiting
+            claimed_until=None,
+            next_attempt_at=now + timedelta(seconds=60),
+            last_error=waiting,
+            attempts=F("attempts") - 1,
         )
         return "waiting"
-    adapter = adapter_for(post.channel, meter=BudgetMeter(post.channel))
     try:
+        adapter = adapter_for(post.channel, meter=BudgetMeter(post.channel))
         if post.intent_at is not None:
             ref = adapter.find_published(post.text, reply_to, post.intent_at - timedelta(minutes=5))
             if ref is not None:
                 return _published(post, ref, "Found on X after an earlier attempt lost its answer.")
         else:
             post.intent_at = now
-        Post.objects.filter(pk=post.pk).update(intent_at=post.intent_at, attempts=F("attempts") + 1)
-        post.attempts += 1
+        Post.objects.filter(pk=post.pk).update(intent_at=post.intent_at)
         try:
             ref = adapter.publish(post.text, reply_to)
         except DuplicateContent as exc:
@@ -475,6 +478,7 @@ def _published(post: Post, ref, note: str) -> str:
         post.refresh_from_db()
         _event(post, PostEvent.Kind.PUBLISHED, None, note)
         for child in post.children.filter(status=Status.APPROVED):
+            Post.objects.filter(pk=child.pk).update(next_attempt_at=None, last_error="")
             _enqueue_publish(child.pk)
         for hook in _after_publish_hooks:
             hook(post)
@@ -535,8 +539,7 @@ def post_delete_on_x(*, post_id: int) -> str:
     if not _claim(qs, now):
         return "skipped"
     post = Post.objects.select_related("channel").get(pk=post_id)
-    Post.objects.filter(pk=post.pk).update(attempts=F("attempts") + 1)
-    attempts = post.attempts + 1
+    attempts = post.attempts
     try:
         adapter_for(post.channel, meter=BudgetMeter(post.channel)).delete(post.external_id)
     except ChannelError as exc:
@@ -566,9 +569,9 @@ def publish_due(limit: int = 50) -> dict:
     due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
     results = {}
-    for pk in Post.objects.filter(due, free, status=Status.APPROVED).values_list("pk", flat=True)[
-        :limit
-    ]:
+    # Oldest first, so the first part of a thread goes before the parts that reply to it.
+    approved = Post.objects.filter(due, free, status=Status.APPROVED).order_by("pk")
+    for pk in approved.values_list("pk", flat=True)[:limit]:
         outcome = post_publish(post_id=pk)
         results[outcome] = results.get(outcome, 0) + 1
     deletions = (

@@ -38,5 +38,6 @@ def adapter_for(channel, *, meter=None, timeout=None) -> ChannelAdapter:
             credentials=channel.credentials(),
             meter=meter,
             timeout=timeout,
+            env_names={key: getattr(channel, attr) for key, attr in channel.ENV_FIELDS.items()},
         )
     raise PermanentError(f"No adapter for channels of kind {channel.kind!r} yet.")

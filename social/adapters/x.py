@@ -172,12 +172,33 @@ def _id(value) -> str:
 class XAdapter(ChannelAdapter):
     """X API v2 through tweepy."""
 
-    def __init__(self, *, handle: str, credentials: dict, meter=None, base_url=None, timeout=None):
+    USER_KEYS = ("consumer_key", "consumer_secret", "access_token", "access_token_secret")
+
+    def __init__(
+        self,
+        *,
+        handle: str,
+        credentials: dict,
+        meter=None,
+        base_url=None,
+        timeout=None,
+        env_names: dict | None = None,
+    ):
         self.handle = handle
+        self.credentials = credentials
+        self.env_names = env_names or {}
         self.client, self.transport = build_client(
             credentials, base_url=base_url, timeout=timeout, meter=meter
         )
         self._me = None
+
+    def _require(self, *keys: str) -> None:
+        missing = [self.env_names.get(k, k) for k in keys if not self.credentials.get(k)]
+        if missing:
+            raise PermanentError(
+                "This channel's credentials are not set: set the environment variable"
+                f"{'s' if len(missing) > 1 else ''} {', '.join(missing)} on the server."
+            )
 
     @property
     def calls(self) -> int:
@@ -188,6 +209,7 @@ class XAdapter(ChannelAdapter):
 
     def publish(self, text, reply_to=None):
         """Create a post (a reply when `reply_to` is given)."""
+        self._require(*self.USER_KEYS)
         with translate_errors():
             response = self.client.create_tweet(
                 text=text, in_reply_to_tweet_id=reply_to, user_auth=True
@@ -197,6 +219,7 @@ class XAdapter(ChannelAdapter):
 
     def delete(self, ref):
         """Delete our post; one that is already gone counts as deleted."""
+        self._require(*self.USER_KEYS)
         with translate_errors():
             try:
                 self.client.delete_tweet(ref, user_auth=True)
@@ -205,6 +228,7 @@ class XAdapter(ChannelAdapter):
 
     def me(self) -> tweepy.User:
         if self._me is None:
+            self._require(*self.USER_KEYS)
             with translate_errors():
                 self._me = self.client.get_me(user_auth=True).data
         return self._me
@@ -249,6 +273,7 @@ class XAdapter(ChannelAdapter):
 
     def fetch_replies(self, root, cursor):
         """Every reply in the conversation newer than `cursor` (a since_id), newest first."""
+        self._require("bearer_token")
         paginator = tweepy.Paginator(
             self.client.search_recent_tweets,
             f"conversation_id:{root}",
@@ -274,6 +299,7 @@ class XAdapter(ChannelAdapter):
 
     def fetch_one(self, external_id):
         """One post with the same fields as a pull (import by URL)."""
+        self._require("bearer_token")
         with translate_errors():
             response = self.client.get_tweet(
                 external_id,
