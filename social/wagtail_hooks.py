@@ -1,0 +1,130 @@
+from datetime import timedelta
+
+from django.template.loader import render_to_string
+from django.urls import include, path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from portal.scheduling import PeriodicJob
+
+from . import admin_urls, permissions, selectors, tasks
+from .models import Channel, PostTemplate
+
+
+@hooks.register("register_admin_urls")
+def social_admin_urls():
+    return [path("social/", include((admin_urls, "social_admin"), namespace="social_admin"))]
+
+
+class PermissionMenuItem(MenuItem):
+    def __init__(self, *args, check, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.check = check
+
+    def is_shown(self, request):
+        return self.check(request.user)
+
+
+class SocialMenu(SubmenuMenuItem):
+    def is_shown(self, request):
+        return permissions.can_view_posts(request.user) or permissions.can_work_inbox(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def social_menu():
+    items = [
+        PermissionMenuItem(
+            "Approval queue",
+            reverse("social_admin:queue"),
+            icon_name="tick",
+            order=100,
+            check=permissions.can_approve_any,
+        ),
+        PermissionMenuItem(
+            "Posts",
+            reverse("social_admin:post_list"),
+            icon_name="list-ul",
+            order=200,
+            check=permissions.can_view_posts,
+        ),
+        PermissionMenuItem(
+            "New post",
+            reverse("social_admin:post_create"),
+            icon_name="edit",
+            order=300,
+            check=permissions.can_draft,
+        ),
+    ]
+    for fn in hooks.get_hooks("social_menu_items"):
+        items.extend(fn())
+    return SocialMenu("Posts to X", Menu(items=items), icon_name="site", order=450)
+
+
+class ChannelViewSet(SnippetViewSet):
+    model = Channel
+    icon = "site"
+    menu_label = "X channels"
+    add_to_admin_menu = False
+    list_display = ["name", "handle", "kind", "active", "monthly_budget"]
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("name"), FieldPanel("kind"), FieldPanel("handle"), FieldPanel("active")],
+            heading="Account",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("consumer_key_env"),
+                FieldPanel("consumer_secret_env"),
+                FieldPanel("access_token_env"),
+                FieldPanel("access_token_secret_env"),
+                FieldPanel("bearer_token_env"),
+            ],
+            heading="Credentials (names of environment variables on the server, never secrets)",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("monthly_budget"),
+                FieldPanel("cost_per_read"),
+                FieldPanel("cost_per_post"),
+                FieldPanel("cost_per_post_with_url"),
+                FieldPanel("cost_per_delete"),
+            ],
+            heading="Budget (X's pay-per-use prices)",
+        ),
+    ]
+
+
+class PostTemplateViewSet(SnippetViewSet):
+    model = PostTemplate
+    icon = "doc-full"
+    menu_label = "Post templates"
+    add_to_admin_menu = False
+    list_display = ["kind", "text"]
+    panels = [FieldPanel("kind"), FieldPanel("text")]
+
+
+register_snippet(ChannelViewSet)
+register_snippet(PostTemplateViewSet)
+
+
+@hooks.register("parley_periodic_jobs")
+def social_jobs():
+    return [
+        PeriodicJob("social.publish_due_posts", timedelta(minutes=1), tasks.publish_due_posts),
+    ]
+
+
+@hooks.register("parley_object_extras")
+def discussed_on_x(request, obj, place):
+    """ "Discussed on X" beside a question thread or a consultation or meeting page."""
+    if place not in {"thread", "page"} or getattr(obj, "pk", None) is None:
+        return None
+    posts = selectors.published_for_topic(obj)
+    if not posts:
+        return None
+    return render_to_string(
+        "social/discussed_on_x.html", {"posts": posts, "object": obj}, request=request
+    )
