@@ -41,8 +41,8 @@ def test_only_officers_and_coaches_draft(channel, role, request):
 
 
 def test_a_coachs_own_draft_needs_a_second_person(channel, coach):
-    from tests.factories import UserFactory
     from portal import roles
+    from tests.factories import UserFactory
 
     post = awaiting(channel, coach)
     with pytest.raises(PermissionDenied, match="another coach"):
@@ -107,8 +107,8 @@ def test_personal_data_override_needs_a_reason_and_is_logged(channel, officer, c
 
 
 def test_drafter_edits_own_draft_but_not_someone_elses(channel, officer, coach):
-    from tests.factories import UserFactory
     from portal import roles
+    from tests.factories import UserFactory
 
     post = services.post_draft(channel=channel, text="First go", by=officer)
     services.post_edit(post=post, text="Second go", by=officer)
