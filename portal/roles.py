@@ -37,6 +37,8 @@ SOCIAL_OFFICER = [
     "social.change_post",
     "social.view_post",
     "social.view_channel",
+    "social.view_reply",
+    "social.change_reply",
 ]
 SOCIAL_COACH = [
     "social.add_post",

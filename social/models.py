@@ -190,6 +190,10 @@ class Post(models.Model):
     )
     part_number = models.PositiveSmallIntegerField(default=1)
     part_count = models.PositiveSmallIntegerField(default=1)
+    # A reply written in the portal to someone's reply on X (through the same approval).
+    in_reply_to = models.ForeignKey(
+        "social.Reply", null=True, blank=True, on_delete=models.SET_NULL, related_name="responses"
+    )
 
     drafted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -297,3 +301,126 @@ class PostEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.created_at:%d %b %Y %H:%M})"
+
+
+class Reply(models.Model):
+    """A reply someone posted on X to one of our posts, kept once with its raw JSON."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="replies")
+    post = models.ForeignKey(
+        Post,
+        on_delete=models.CASCADE,
+        related_name="replies",
+        help_text="The first post of the conversation this reply belongs to.",
+    )
+    external_id = models.CharField(max_length=64)
+    conversation_id = models.CharField(max_length=64, db_index=True)
+    in_reply_to_id = models.CharField(max_length=64, blank=True)
+    # Place in the reply tree: the reply it answers (None when it answers one of our posts).
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    depth = models.PositiveSmallIntegerField(default=1)
+    author_id = models.CharField(max_length=64, blank=True)
+    author_handle = models.CharField(max_length=50, blank=True)
+    author_name = models.CharField(max_length=100, blank=True)
+    text = models.TextField()
+    created_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    raw = models.JSONField(default=dict)
+    fetched_at = models.DateTimeField(default=timezone.now)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Set when an officer imported it by URL.",
+    )
+    read_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hidden = models.BooleanField(default=False, db_index=True)
+    hidden_reason = models.CharField(max_length=300, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "replies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "external_id"], name="social_reply_once_per_channel"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["post", "-created_at"]),
+            models.Index(fields=["channel", "in_reply_to_id"]),
+        ]
+
+    def __str__(self):
+        return f"@{self.author_handle}: {self.text[:50]}"
+
+    @property
+    def url(self) -> str:
+        return f"https://x.com/{self.author_handle or 'i/web'}/status/{self.external_id}"
+
+
+class PullCursor(models.Model):
+    """Where reply pulling for one post has got to, and when to look again."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", "Pulling"
+        PARKED = "parked", "Stopped after repeated errors"
+        FINISHED = "finished", "Finished (X only searches the last 7 days)"
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="pull_cursor")
+    since_id = models.CharField(max_length=64, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    next_poll_at = models.DateTimeField(default=timezone.now, db_index=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    polls = models.PositiveIntegerField(default=0)
+    replies_stored = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["next_poll_at"]
+
+    def __str__(self):
+        return f"Replies to post {self.post_id}: {self.get_state_display()}"
+
+
+class ReplyImport(models.Model):
+    """An officer's request to fetch one reply by its URL (done by the worker, not the request)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Could not import"
+
+    url = models.URLField(max_length=300)
+    tweet_id = models.CharField(max_length=32)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    error = models.TextField(blank=True)
+    reply = models.ForeignKey(Reply, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.url

@@ -18,3 +18,24 @@ def delete_post_on_x(post_id: int) -> str:
 @task()
 def publish_due_posts() -> dict:
     return services.publish_due()
+
+
+@task()
+def pull_post_replies(post_id: int) -> str:
+    from . import ingest
+
+    return ingest.pull_post(post_id=post_id).outcome
+
+
+@task()
+def pull_due_replies() -> int:
+    from . import ingest
+
+    return ingest.pull_due().polled
+
+
+@task()
+def import_reply(import_id: int) -> str:
+    from . import ingest
+
+    return ingest.reply_import_run(import_id=import_id).status
