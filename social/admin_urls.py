@@ -15,4 +15,10 @@ urlpatterns = [
     path("posts/<int:pk>/withdraw/", admin_views.post_withdraw, name="post_withdraw"),
     path("posts/<int:pk>/retry/", admin_views.post_retry, name="post_retry"),
     path("queue/", admin_views.approval_queue, name="queue"),
+    path("inbox/", admin_views.inbox, name="inbox"),
+    path("inbox/mark/", admin_views.inbox_mark, name="inbox_mark"),
+    path("inbox/hide/", admin_views.inbox_hide, name="inbox_hide"),
+    path("inbox/import/", admin_views.inbox_import, name="inbox_import"),
+    path("inbox/<int:pk>/reply/", admin_views.inbox_reply, name="inbox_reply"),
+    path("pulls/<int:pk>/resume/", admin_views.pull_resume, name="pull_resume"),
 ]

@@ -10,8 +10,18 @@ from django.views.decorators.http import require_POST
 
 from portal.ratelimit import rate_limit
 
-from . import permissions, pii, selectors, services
-from .forms import ApproveForm, DraftForm, EditForm, PostFilterForm, RejectForm
+from . import ingest, permissions, pii, selectors, services
+from .forms import (
+    ApproveForm,
+    DraftForm,
+    EditForm,
+    HideForm,
+    ImportForm,
+    InboxFilterForm,
+    PostFilterForm,
+    RejectForm,
+    ReplyForm,
+)
 from .models import Post
 from .textlength import MAX_WEIGHT, split_thread, weighted_length
 
@@ -237,3 +247,161 @@ def post_retry(request, pk):
     services.post_retry(post=post, by=request.user)
     messages.success(request, "Sent to be posted again.")
     return redirect(reverse("social_admin:post_detail", args=[post.pk]))
+
+
+# The reply inbox -------------------------------------------------------------------------------
+
+
+def inbox(request):
+    from portal import extensions
+
+    from .models import Reply
+
+    _require(permissions.can_work_inbox(request.user))
+    form = InboxFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    replies = selectors.inbox_replies(
+        state=filters.get("state") or "unread",
+        channel=filters.get("channel"),
+        post_id=filters.get("post"),
+        date_from=filters.get("date_from"),
+        date_to=filters.get("date_to"),
+        q=(filters.get("q") or "").strip(),
+    )
+    page = Paginator(replies, 50).get_page(request.GET.get("page"))
+    items = list(page.object_list)
+    return TemplateResponse(
+        request,
+        "social/admin/inbox.html",
+        {
+            "page_title": "Replies from X",
+            "header_icon": "mail",
+            "filter_form": form,
+            "page_obj": page,
+            "groups": selectors.group_by_post(items),
+            # Other apps (scrutiny's "Promote to evidence") add their actions here, once a page.
+            "actions": extensions.item_actions(request, items),
+            "badges": extensions.item_badges(request, items),
+            "bulk_actions": extensions.bulk_actions(request, Reply),
+            "parked": selectors.parked_pulls(),
+            "can_reply": permissions.can_reply_from_portal(request.user),
+            "next": request.get_full_path(),
+        },
+    )
+
+
+def _safe_next(request, fallback="social_admin:inbox"):
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(fallback)
+
+
+def _selected(request):
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    return ids[:500]
+
+
+@require_POST
+@rate_limit("social_inbox", per_user="600/3600")
+def inbox_mark(request):
+    _require(permissions.can_work_inbox(request.user))
+    ids = _selected(request)
+    read = request.POST.get("read", "1") != "0"
+    if not ids:
+        messages.error(request, "Choose at least one reply.")
+    else:
+        count = ingest.replies_mark_read(replies=ids, by=request.user, read=read)
+        noun = "reply" if count == 1 else "replies"
+        messages.success(request, f"Marked {count} {noun} as {'read' if read else 'unread'}.")
+    return _safe_next(request)
+
+
+@require_POST
+@rate_limit("social_inbox", per_user="600/3600")
+def inbox_hide(request):
+    _require(permissions.can_work_inbox(request.user))
+    ids = _selected(request)
+    hidden = request.POST.get("hidden", "1") != "0"
+    form = HideForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if not ids:
+        messages.error(request, "Choose at least one reply.")
+    else:
+        count = ingest.replies_hide(replies=ids, by=request.user, hidden=hidden, reason=reason)
+        noun = "reply" if count == 1 else "replies"
+        messages.success(
+            request,
+            f"Hid {count} {noun} from the public site."
+            if hidden
+            else f"{count} {noun} shown again.",
+        )
+    return _safe_next(request)
+
+
+@rate_limit("social_reply", per_user="60/3600")
+def inbox_reply(request, pk):
+    from .models import Reply
+
+    _require(permissions.can_reply_from_portal(request.user))
+    reply = get_object_or_404(Reply.objects.select_related("post", "channel"), pk=pk)
+    form = ReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            post = ingest.reply_respond(
+                reply=reply, text=form.cleaned_data["text"], by=request.user
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Your reply is waiting for a coach to approve it.")
+            return redirect("social_admin:post_detail", post.pk)
+    return TemplateResponse(
+        request,
+        "social/admin/inbox_reply.html",
+        {
+            "page_title": f"Reply to @{reply.author_handle}",
+            "header_icon": "mail",
+            "reply": reply,
+            "form": form,
+        },
+    )
+
+
+@rate_limit("social_import", per_user="60/3600")
+def inbox_import(request):
+    _require(permissions.can_work_inbox(request.user))
+    form = ImportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ingest.reply_import_request(url=form.cleaned_data["url"], by=request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Fetching it from X now. Its result appears below.")
+            return redirect("social_admin:inbox_import")
+    return TemplateResponse(
+        request,
+        "social/admin/inbox_import.html",
+        {
+            "page_title": "Import a reply from X",
+            "header_icon": "download",
+            "form": form,
+            "imports": selectors.recent_imports(request.user),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@rate_limit("social_inbox", per_user="600/3600")
+def pull_resume(request, pk):
+    from .models import PullCursor
+
+    _require(permissions.can_work_inbox(request.user))
+    cursor = get_object_or_404(PullCursor, pk=pk)
+    ingest.cursor_resume(cursor=cursor, by=request.user)
+    messages.success(request, "Pulling replies for that post again.")
+    return redirect("social_admin:inbox")

@@ -51,3 +51,53 @@ class PostFilterForm(forms.Form):
         required=False, queryset=Channel.objects.all(), empty_label="Any channel"
     )
     mine = forms.BooleanField(required=False, label="Only my drafts")
+
+
+class InboxFilterForm(forms.Form):
+    READ_CHOICES = [
+        ("unread", "Unread"),
+        ("read", "Read"),
+        ("all", "All (not hidden)"),
+        ("hidden", "Hidden"),
+    ]
+    state = forms.ChoiceField(required=False, choices=READ_CHOICES, label="Show")
+    channel = forms.ModelChoiceField(
+        required=False, queryset=Channel.objects.all(), empty_label="Any channel"
+    )
+    post = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    date_from = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    q = forms.CharField(required=False, max_length=200, label="Search replies")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", "The end date must be on or after the start date.")
+        return data
+
+
+class ImportForm(forms.Form):
+    url = forms.CharField(
+        max_length=300,
+        label="Link to the reply on X",
+        help_text="Copy it from X: Share, then Copy link. For example https://x.com/name/status/1234567890",
+    )
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        label="Your reply",
+        help_text="A coach approves it before it is posted. " + TEXT_HELP,
+    )
+
+
+class HideForm(forms.Form):
+    reason = forms.CharField(
+        required=False, max_length=300, label="Why hide it? (optional, for other officers)"
+    )

@@ -64,3 +64,77 @@ def published_for_topic(obj) -> list[Post]:
         .select_related("channel")
         .order_by("published_at")[:5]
     )
+
+
+def inbox_replies(
+    *, state="unread", channel=None, post_id=None, date_from=None, date_to=None, q=""
+):
+    """Replies for the officers' inbox, newest first (one query however many there are)."""
+    from .models import Reply
+
+    qs = Reply.objects.select_related("post", "post__channel", "parent", "read_by", "hidden_by")
+    if state == "hidden":
+        qs = qs.filter(hidden=True)
+    else:
+        qs = qs.filter(hidden=False)
+        if state == "unread":
+            qs = qs.filter(read_at__isnull=True)
+        elif state == "read":
+            qs = qs.filter(read_at__isnull=False)
+    if channel:
+        qs = qs.filter(channel=channel)
+    if post_id:
+        qs = qs.filter(post_id=post_id)
+    if date_from:
+        qs = qs.filter(created_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(created_at__date__lte=date_to)
+    if q:
+        from django.db.models import Q
+
+        qs = qs.filter(
+            Q(text__icontains=q) | Q(author_handle__icontains=q) | Q(author_name__icontains=q)
+        )
+    return qs.order_by("-created_at", "-pk")
+
+
+def group_by_post(replies) -> list[dict]:
+    """A page of replies grouped under their post (and site thread), newest group first."""
+    groups: dict[int, dict] = {}
+    for reply in replies:
+        group = groups.setdefault(reply.post_id, {"post": reply.post, "replies": []})
+        group["replies"].append(reply)
+    return list(groups.values())
+
+
+def parked_pulls():
+    from .models import PullCursor
+
+    return PullCursor.objects.filter(state=PullCursor.State.PARKED).select_related(
+        "post", "post__channel"
+    )[:20]
+
+
+def recent_imports(user):
+    from .models import ReplyImport
+
+    return ReplyImport.objects.filter(requested_by=user).select_related("reply")[:10]
+
+
+def public_replies_for(obj, limit: int = 20):
+    """Visible replies from X about `obj`, oldest first (for public pages)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import Reply
+
+    ct = ContentType.objects.get_for_model(obj)
+    qs = Reply.objects.filter(
+        post__topic_content_type=ct,
+        post__topic_object_id=obj.pk,
+        post__status=Post.Status.PUBLISHED,
+        hidden=False,
+    )
+    total = qs.count()
+    if not total:
+        return [], 0
+    return list(qs.select_related("post").order_by("created_at", "pk")[:limit]), total

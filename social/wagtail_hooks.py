@@ -58,8 +58,22 @@ def social_menu():
             check=permissions.can_draft,
         ),
     ]
-    for fn in hooks.get_hooks("social_menu_items"):
-        items.extend(fn())
+    items += [
+        PermissionMenuItem(
+            "Reply inbox",
+            reverse("social_admin:inbox"),
+            icon_name="mail",
+            order=400,
+            check=permissions.can_work_inbox,
+        ),
+        PermissionMenuItem(
+            "Import a reply",
+            reverse("social_admin:inbox_import"),
+            icon_name="download",
+            order=500,
+            check=permissions.can_work_inbox,
+        ),
+    ]
     return SocialMenu("Posts to X", Menu(items=items), icon_name="site", order=450)
 
 
@@ -114,6 +128,9 @@ register_snippet(PostTemplateViewSet)
 def social_jobs():
     return [
         PeriodicJob("social.publish_due_posts", timedelta(minutes=1), tasks.publish_due_posts),
+        # The test backend cannot defer tasks, and a deferred task can be lost with its worker:
+        # this sweep picks up every pull whose time has come either way.
+        PeriodicJob("social.pull_due_replies", timedelta(minutes=1), tasks.pull_due_replies),
     ]
 
 
@@ -127,4 +144,30 @@ def discussed_on_x(request, obj, place):
         return None
     return render_to_string(
         "social/discussed_on_x.html", {"posts": posts, "object": obj}, request=request
+    )
+
+
+@hooks.register("parley_object_extras")
+def replies_from_x(request, obj, place):
+    """Replies from X beneath the site's own answers, when the site setting allows it."""
+    from portal.models import SiteSettings
+
+    if place not in {"after_answers", "page"} or getattr(obj, "pk", None) is None:
+        return None
+    if request is not None:
+        site_settings = SiteSettings.for_request(request)
+    else:
+        from wagtail.models import Site
+
+        site = Site.objects.filter(is_default_site=True).first()
+        site_settings = SiteSettings.for_site(site) if site else None
+    if site_settings is None or not site_settings.show_x_replies:
+        return None
+    replies, total = selectors.public_replies_for(obj)
+    if not replies:
+        return None
+    return render_to_string(
+        "social/replies_from_x.html",
+        {"replies": replies, "total": total, "object": obj, "conversation": replies[0].post},
+        request=request,
     )

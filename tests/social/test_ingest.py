@@ -154,6 +154,7 @@ def test_crash_after_commit_before_cursor_moves_stores_nothing_twice(
             for i in range(40)
         ]
     )
+
     def store_then_crash(post, items, **kw):
         real_store(post, items, **kw)
         raise RuntimeError("killed after commit")
