@@ -445,7 +445,8 @@ def post_publish(*, post_id: int) -> str:
         try:
             ref = adapter.publish(post.text, reply_to)
         except DuplicateContent as exc:
-            ref = adapter.find_published(post.text, reply_to, post.intent_at - timedelta(days=1))
+            # X keeps refusing a duplicate long after it was posted, so search without a start.
+            ref = adapter.find_published(post.text, reply_to, None)
             if ref is None:
                 raise PermanentError(
                     "X refused the text as a duplicate of an earlier post that we cannot find. "

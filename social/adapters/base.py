@@ -90,9 +90,9 @@ class ChannelAdapter(ABC):
 
     @abstractmethod
     def find_published(
-        self, text: str, reply_to: str | None, since: datetime
+        self, text: str, reply_to: str | None, since: datetime | None
     ) -> PublishedRef | None:
-        """Our own post with this text made since `since`, if the network has it."""
+        """Our own post with this text made since `since` (or lately), if the network has it."""
 
     @abstractmethod
     def fetch_one(self, external_id: str) -> InboundReply:

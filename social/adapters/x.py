@@ -241,7 +241,7 @@ class XAdapter(ChannelAdapter):
             self.client.get_users_tweets,
             me.id,
             user_auth=True,
-            start_time=since,
+            start_time=since or None,
             max_results=PAGE_SIZE,
             tweet_fields=["created_at", "referenced_tweets"],
         )
