@@ -48,7 +48,7 @@ def seed(ctx) -> None:
     from . import ingest, services
 
     officer, coach = ctx.users["officer"], ctx.users["coach"]
-    rng = random.Random(2026)  # noqa: S311 - demo chatter, not secrets
+    rng = random.Random(2026)  # noqa: S311 - demo chatter, not secrets  # nosec B311
     with SandboxServer(settings.SANDBOX_STATE_DIR, port=0) as server, use_base_url(server.base_url):
         for text, reply_count in missing:
             post = services.post_draft(

@@ -51,7 +51,7 @@ def backoff(attempt: int) -> timedelta:
     base = _setting("SOCIAL_BACKOFF_BASE_SECONDS", 30)
     cap = _setting("SOCIAL_BACKOFF_CAP_SECONDS", 3600)
     step = min(cap, base * 2 ** max(0, attempt - 1))
-    return timedelta(seconds=step * random.uniform(0.5, 1.0))  # noqa: S311 - jitter, not secrets
+    return timedelta(seconds=step * random.uniform(0.5, 1.0))  # noqa: S311 - jitter, not secrets  # nosec B311
 
 
 def _lease() -> timedelta:

@@ -395,7 +395,7 @@ class Handler(BaseHTTPRequestHandler):
         header = self.headers.get("authorization", "")
         if bearer_ok and header.startswith("Bearer "):
             token = header[7:].strip()
-            if token and token != "None":  # noqa: S105 - tweepy sends "None" without a token
+            if token and token != "None":  # noqa: S105 - tweepy sends "None" without a token  # nosec B105
                 return "bearer:" + token, None
         if oauth_ok and header.startswith("OAuth "):
             account = self._oauth_account()

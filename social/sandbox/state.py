@@ -155,7 +155,7 @@ class SandboxState:
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
-        rows = self._read(f"SELECT * FROM accounts WHERE id IN ({marks})", ids)  # noqa: S608
+        rows = self._read(f"SELECT * FROM accounts WHERE id IN ({marks})", ids)  # noqa: S608  # nosec B608
         return {r["id"]: Account(r["id"], r["username"], r["name"]) for r in rows}
 
     # Tweets -------------------------------------------------------------------------------
@@ -309,7 +309,7 @@ class SandboxState:
             where.append("created_at >= ?")
             params.append(iso(floor))
         sql = (
-            "SELECT * FROM tweets WHERE "  # noqa: S608 - only fixed fragments are joined
+            "SELECT * FROM tweets WHERE "  # noqa: S608 - only fixed fragments are joined  # nosec B608
             + " AND ".join(where)
             + " ORDER BY id DESC LIMIT ?"
         )

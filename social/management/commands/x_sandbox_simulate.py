@@ -25,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=None)
 
     def handle(self, *args, replies, posts, forever, interval, state_dir, seed, **options):
-        rng = random.Random(seed)  # noqa: S311 - made-up chatter, not secrets
+        rng = random.Random(seed)  # noqa: S311 - made-up chatter, not secrets  # nosec B311
         state = SandboxState(state_dir)
         residents = [username for username, _ in RESIDENTS]
         try:
