@@ -102,6 +102,15 @@ class Channel(models.Model):
     def status_url(self, external_id: str) -> str:
         return f"https://x.com/{self.handle}/status/{external_id}"
 
+    def spent_this_month(self) -> str:
+        month = timezone.localdate().replace(day=1)
+        usage = self.usage.filter(month=month).first()
+        if usage is None:
+            return "$0.00 (no calls)"
+        return f"${usage.spent:.2f} of ${self.monthly_budget:.2f} ({usage.calls} calls)"
+
+    spent_this_month.short_description = "Spent this month"
+
 
 class ChannelUsage(models.Model):
     """Calls made and money spent on one channel in one calendar month."""

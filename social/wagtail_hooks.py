@@ -82,7 +82,7 @@ class ChannelViewSet(SnippetViewSet):
     icon = "site"
     menu_label = "X channels"
     add_to_admin_menu = False
-    list_display = ["name", "handle", "kind", "active", "monthly_budget"]
+    list_display = ["name", "handle", "kind", "active", "monthly_budget", "spent_this_month"]
     panels = [
         MultiFieldPanel(
             [FieldPanel("name"), FieldPanel("kind"), FieldPanel("handle"), FieldPanel("active")],
@@ -171,3 +171,64 @@ def replies_from_x(request, obj, place):
         {"replies": replies, "total": total, "object": obj, "conversation": replies[0].post},
         request=request,
     )
+
+
+@hooks.register("parley_personal_data")
+def social_personal_data(user):
+    """Replies on X under the person's linked handle, and posts they drafted or approved."""
+    from django.db.models import Q
+
+    from .models import Post, Reply
+
+    tables = []
+    if user.x_handle:
+        replies = Reply.objects.filter(author_handle__iexact=user.x_handle.lstrip("@"))
+        tables.append(
+            (
+                "replies_on_x",
+                [
+                    {
+                        "url": r.url,
+                        "text": r.text,
+                        "posted_at": r.created_at,
+                        "hidden_from_public_pages": r.hidden,
+                    }
+                    for r in replies.order_by("created_at")
+                ],
+            )
+        )
+    posts = Post.objects.filter(Q(drafted_by=user) | Q(approved_by=user)).order_by("created_at")
+    if posts.exists():
+        tables.append(
+            (
+                "posts_to_x",
+                [
+                    {
+                        "text": p.text,
+                        "status": p.get_status_display(),
+                        "drafted_by_you": p.drafted_by_id == user.pk,
+                        "approved_by_you": p.approved_by_id == user.pk,
+                        "created_at": p.created_at,
+                        "url": p.external_url,
+                    }
+                    for p in posts
+                ],
+            )
+        )
+    return tables
+
+
+@hooks.register("parley_erase_personal_data")
+def social_erase_personal_data(user, by):
+    """Their replies on X stop appearing on our pages and lose their name; X keeps its copy."""
+    from .models import Reply
+
+    if user.x_handle:
+        Reply.objects.filter(author_handle__iexact=user.x_handle.lstrip("@")).update(
+            hidden=True,
+            hidden_reason="Erased at the person's request",
+            author_name="Former resident",
+            author_handle="",
+            author_id="",
+            raw={},
+        )

@@ -33,3 +33,46 @@ def test_seed_demo_publishes_posts_to_a_sandbox_it_starts_and_pulls_replies(
     assert client.login(email="officer@example.com", password="parley-demo-2026")
     html = client.get("/admin/social/inbox/").content.decode()
     assert "Harrowfield Central Library will open until 8pm" in html
+
+
+def test_personal_data_download_and_erasure_cover_replies_on_x(channel, resident, officer):
+    from django.utils import timezone
+
+    from portal.privacy import account_erase, personal_data
+    from social.models import Post, Reply
+
+    resident.x_handle = "eastfield_jen"
+    resident.save()
+    post = Post.objects.create(
+        channel=channel,
+        text="Hi",
+        status=Post.Status.PUBLISHED,
+        external_id="1",
+        drafted_by=officer,
+    )
+    Reply.objects.create(
+        channel=channel,
+        post=post,
+        external_id="2",
+        conversation_id="1",
+        in_reply_to_id="1",
+        author_handle="Eastfield_Jen",
+        author_name="Jen",
+        text="My reply",
+        created_at=timezone.now(),
+    )
+    tables = dict(personal_data(resident))
+    assert tables["replies_on_x"][0]["text"] == "My reply"
+    assert dict(personal_data(officer))["posts_to_x"][0]["drafted_by_you"] is True
+    account_erase(user=resident, by=resident)
+    reply = Reply.objects.get()
+    assert reply.hidden and reply.author_name == "Former resident" and reply.author_handle == ""
+
+
+def test_channel_and_template_snippets_in_the_admin(admin_user, coach, client, channel):
+    client.force_login(admin_user)
+    listing = client.get("/admin/snippets/social/channel/")
+    assert listing.status_code == 200 and "Spent this month" in listing.content.decode()
+    client.force_login(coach)
+    templates = client.get("/admin/snippets/social/posttemplate/")
+    assert templates.status_code == 200 and "A consultation opened" in templates.content.decode()
