@@ -51,6 +51,17 @@ SOCIAL_COACH = [
 ]
 
 
+# Consultations: officers and moderators read and export responses and post meeting updates.
+CONSULTATION_STAFF = [
+    "consultations.view_consultationresponse",
+    "consultations.export_consultationresponse",
+    "consultations.add_liveupdate",
+    "consultations.change_liveupdate",
+    "consultations.delete_liveupdate",
+    "consultations.view_liveupdate",
+]
+
+
 @dataclass(frozen=True)
 class Role:
     description: str
@@ -65,7 +76,7 @@ ROLES: dict[str, Role] = {
             "draft posts to X, work the reply inbox and triage evidence. Their page edits go "
             "through the approval workflow."
         ),
-        permissions=["wagtailadmin.access_admin", *MEDIA, *SOCIAL_OFFICER],
+        permissions=["wagtailadmin.access_admin", *MEDIA, *CONSULTATION_STAFF, *SOCIAL_OFFICER],
         page_permissions=PAGE_EDIT,
     ),
     MODERATORS: Role(
@@ -73,7 +84,7 @@ ROLES: dict[str, Role] = {
             "Staff who approve, reject, merge and close residents' questions, handle reports, "
             "and approve pages for publication."
         ),
-        permissions=["wagtailadmin.access_admin", *MEDIA],
+        permissions=["wagtailadmin.access_admin", *MEDIA, *CONSULTATION_STAFF],
         page_permissions=PAGE_PUBLISH,
     ),
     COACHES: Role(
