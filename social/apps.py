@@ -8,4 +8,4 @@ class SocialConfig(AppConfig):
 
     def ready(self):
         # Registers the after-publish hook that starts pulling replies for each new post.
-        from . import ingest  # noqa: F401
+        from . import ingest, receivers  # noqa: F401 - receivers connects to lower apps' signals

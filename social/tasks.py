@@ -39,3 +39,12 @@ def import_reply(import_id: int) -> str:
     from . import ingest
 
     return ingest.reply_import_run(import_id=import_id).status
+
+
+@task()
+def draft_post_for_event(kind: str, content_type_id: int, object_id: int) -> int:
+    from . import receivers
+
+    return receivers.draft_for_event(
+        kind=kind, content_type_id=content_type_id, object_id=object_id
+    )
