@@ -121,20 +121,21 @@ def recent_imports(user):
     return ReplyImport.objects.filter(requested_by=user).select_related("reply")[:10]
 
 
-def public_replies_for(obj, limit: int = 20):
-    """Visible replies from X about `obj`, oldest first (for public pages)."""
+def public_replies_for(obj, limit: int = 20) -> tuple[list, bool]:
+    """Visible replies from X about `obj`, oldest first, and whether there are more (one query)."""
     from django.contrib.contenttypes.models import ContentType
 
     from .models import Reply
 
     ct = ContentType.objects.get_for_model(obj)
-    qs = Reply.objects.filter(
-        post__topic_content_type=ct,
-        post__topic_object_id=obj.pk,
-        post__status=Post.Status.PUBLISHED,
-        hidden=False,
+    rows = list(
+        Reply.objects.filter(
+            post__topic_content_type=ct,
+            post__topic_object_id=obj.pk,
+            post__status=Post.Status.PUBLISHED,
+            hidden=False,
+        )
+        .select_related("post")
+        .order_by("created_at", "pk")[: limit + 1]
     )
-    total = qs.count()
-    if not total:
-        return [], 0
-    return list(qs.select_related("post").order_by("created_at", "pk")[:limit]), total
+    return rows[:limit], len(rows) > limit

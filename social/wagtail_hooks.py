@@ -134,12 +134,25 @@ def social_jobs():
     ]
 
 
+def _topic_posts(request, obj) -> list:
+    """Our published posts about `obj`, fetched once per request for both fragments."""
+    cache = getattr(request, "_social_topic_posts", None) if request is not None else None
+    if cache is None:
+        cache = {}
+        if request is not None:
+            request._social_topic_posts = cache
+    key = (type(obj).__name__, obj.pk)
+    if key not in cache:
+        cache[key] = selectors.published_for_topic(obj)
+    return cache[key]
+
+
 @hooks.register("parley_object_extras")
 def discussed_on_x(request, obj, place):
     """ "Discussed on X" beside a question thread or a consultation or meeting page."""
     if place not in {"thread", "page"} or getattr(obj, "pk", None) is None:
         return None
-    posts = selectors.published_for_topic(obj)
+    posts = _topic_posts(request, obj)
     if not posts:
         return None
     return render_to_string(
@@ -154,6 +167,9 @@ def replies_from_x(request, obj, place):
 
     if place not in {"after_answers", "page"} or getattr(obj, "pk", None) is None:
         return None
+    # No post about it on X, no replies: the common case costs one query for both fragments.
+    if not _topic_posts(request, obj):
+        return None
     if request is not None:
         site_settings = SiteSettings.for_request(request)
     else:
@@ -163,12 +179,12 @@ def replies_from_x(request, obj, place):
         site_settings = SiteSettings.for_site(site) if site else None
     if site_settings is None or not site_settings.show_x_replies:
         return None
-    replies, total = selectors.public_replies_for(obj)
+    replies, more = selectors.public_replies_for(obj)
     if not replies:
         return None
     return render_to_string(
         "social/replies_from_x.html",
-        {"replies": replies, "total": total, "object": obj, "conversation": replies[0].post},
+        {"replies": replies, "more": more, "object": obj, "conversation": replies[0].post},
         request=request,
     )
 
