@@ -15,10 +15,19 @@ def test_seed_demo_publishes_posts_to_a_sandbox_it_starts_and_pulls_replies(
     channel = Channel.objects.get(handle="harrowfieldbc")
     assert channel.kind == Channel.Kind.SANDBOX
     posts = Post.objects.filter(channel=channel, status=Post.Status.PUBLISHED)
-    assert posts.count() == 3
-    assert PullCursor.objects.filter(post__in=posts).count() == 3
-    assert Reply.objects.count() == 9 + 7 + 11
+    # Three hand-written posts and the launch of an open consultation, with replies pulled.
+    assert posts.count() == 4
+    assert PullCursor.objects.filter(post__in=posts).count() == 4
+    assert Reply.objects.count() == 9 + 7 + 11 + 8
     assert Reply.objects.filter(depth__gt=1).exists()
+    launched = posts.get(kind="consultation_opened")
+    assert client.get(launched.topic.url).content.decode().count("Replies on X") == 1
+    # The coach's queue has work waiting, one of them held up by the personal-data check.
+    waiting = Post.objects.filter(status=Post.Status.AWAITING)
+    assert {"consultation_closing", "live_update", "manual"} <= set(
+        waiting.values_list("kind", flat=True)
+    )
+    assert waiting.filter(text__contains="07700 900123").exists()
 
     counts = (Post.objects.count(), Reply.objects.count())
     call_command("seed_demo")
