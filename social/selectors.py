@@ -28,7 +28,7 @@ def awaiting_approval() -> QuerySet:
 
 def post_with_history() -> QuerySet:
     return Post.objects.select_related(
-        "channel", "drafted_by", "approved_by", "withdrawn_by", "parent"
+        "channel", "drafted_by", "approved_by", "withdrawn_by", "parent", "in_reply_to"
     ).prefetch_related("events__by")
 
 
