@@ -68,6 +68,7 @@ test-pg: install
 
 bench: install
 	$(PY) bench/pages.py
+	$(PY) bench/ingest.py
 
 clean:
 	rm -rf $(VENV) node_modules static/build var/test

@@ -39,6 +39,27 @@ SCRUTINY_WORK = [
     "scrutiny.change_evidence",
 ]
 
+# social: officers draft posts to X and work the reply inbox; coaches approve, edit and reject
+# drafts and look after the wording templates.
+SOCIAL_OFFICER = [
+    "social.add_post",
+    "social.change_post",
+    "social.view_post",
+    "social.view_channel",
+    "social.view_reply",
+    "social.change_reply",
+]
+SOCIAL_COACH = [
+    "social.add_post",
+    "social.change_post",
+    "social.view_post",
+    "social.approve_post",
+    "social.view_channel",
+    "social.view_posttemplate",
+    "social.change_posttemplate",
+]
+
+
 # Consultations: officers and moderators read and export responses and post meeting updates.
 CONSULTATION_STAFF = [
     "consultations.view_consultationresponse",
@@ -68,6 +89,7 @@ ROLES: dict[str, Role] = {
             "wagtailadmin.access_admin",
             *MEDIA,
             *CONSULTATION_STAFF,
+            *SOCIAL_OFFICER,
             *SCRUTINY_READ,
             *SCRUTINY_WORK,
         ],
@@ -86,7 +108,7 @@ ROLES: dict[str, Role] = {
             "Experienced social media staff who approve, edit or reject drafts before they are "
             "posted to X, and coach the officers who wrote them."
         ),
-        permissions=["wagtailadmin.access_admin"],
+        permissions=["wagtailadmin.access_admin", *SOCIAL_COACH],
     ),
     SCRUTINY: Role(
         description=(
