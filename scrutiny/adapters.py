@@ -1,7 +1,11 @@
 """Source adapters for the lower apps' models (see sources.py)."""
 
+from django.db.models.functions import Lower
+
 from consultations.models import ConsultationResponse
+from portal.models import User
 from portal.notifications import absolute_url
+from social.models import Reply
 
 from . import sources
 from .models import Consent, SourceKind
@@ -42,6 +46,58 @@ class ConsultationResponseAdapter(sources.SourceAdapter):
         return self.queryset().order_by("page_id", "submitted_at")
 
 
+class XReplyAdapter(sources.SourceAdapter):
+    """A reply posted on X to one of our posts: public where it was said.
+
+    Hiding a reply from our own pages does not take it off X, so it is not "removed" here;
+    only a reply deleted from the inbox is. A reply whose author has put the same X handle on
+    their account here shows in that resident's "My contributions".
+    """
+
+    kind = SourceKind.X_REPLY
+    model_label = "social.Reply"
+    related = ("post",)
+
+    def prepare(self, objs: list) -> None:
+        """Match authors to residents' accounts by X handle, one query for the whole batch."""
+        handles = {o.author_handle.lower() for o in objs if o.author_handle}
+        users = {}
+        if handles:
+            for user in (
+                User.objects.annotate(handle=Lower("x_handle"))
+                .filter(handle__in=handles, is_active=True)
+                .order_by("pk")
+            ):
+                users.setdefault(user.handle, user)
+        for o in objs:
+            o._scrutiny_author = users.get((o.author_handle or "").lower())
+
+    def capture(self, obj: Reply) -> sources.Captured:
+        if not hasattr(obj, "_scrutiny_author"):
+            self.prepare([obj])
+        about = obj.post.text if obj.post_id else ""
+        title = f"Reply on X to “{about[:90]}{'…' if len(about) > 90 else ''}”" if about else ""
+        return sources.Captured(
+            text=obj.text,
+            said_at=obj.created_at or obj.fetched_at,
+            title=title or "Reply on X",
+            url=obj.url,
+            author_name=obj.author_name,
+            author_handle=obj.author_handle,
+            author_user=obj._scrutiny_author,
+        )
+
+    def current_text(self, obj: Reply) -> str | None:
+        return obj.text
+
+    def describe(self, obj: Reply) -> str:
+        return f"@{obj.author_handle}: {obj.text}"
+
+    def demo_candidates(self):
+        return self.queryset().order_by("post_id", "created_at", "pk")
+
+
 def register_all() -> None:
     """Register an adapter for every source model."""
     sources.register(ConsultationResponseAdapter())
+    sources.register(XReplyAdapter())
