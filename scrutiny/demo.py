@@ -282,6 +282,7 @@ ROAD_THEMES = {
     "patrol": "Crossings and patrols",
     "cycl": "Walking and cycling routes",
     "walk": "Walking and cycling routes",
+    "school run": "Walking and cycling routes",
 }
 LIBRARY_THEMES = {
     "hour": "Opening hours",
@@ -323,7 +324,8 @@ def _promote_sources(inquiry, words, themes_table, officer, per_kind=4) -> int:
             if not result.created:
                 continue
             e = result.evidence
-            names = _themes_for(f"{captured.title} {captured.text}", themes_table)
+            # Triage on what the person said, not on the post or question it answered.
+            names = _themes_for(captured.text, themes_table)
             if names:
                 services.evidence_add_themes(evidences=[e], names=names, by=officer)
                 services.evidence_set_status(
@@ -331,6 +333,10 @@ def _promote_sources(inquiry, words, themes_table, officer, per_kind=4) -> int:
                 )
                 if e.consent == Consent.PUBLIC:
                     services.evidence_set_public(evidences=[e], public=True, by=officer)
+            elif not any(w in captured.text.lower() for w in words):
+                services.evidence_set_status(
+                    evidences=[e], status=TriageStatus.NOT_RELEVANT, by=officer
+                )
             promoted += 1
     return promoted
 
