@@ -119,7 +119,7 @@ def govuk_field(
         widget_html = bound.as_widget(attrs=attrs)
         if kind == "textarea" and max_length:
             # the character count component warns before the limit instead of truncating
-            widget_html = widget_html.replace(f' maxlength="{max_length}"', "")
+            widget_html = mark_safe(widget_html.replace(f' maxlength="{max_length}"', ""))  # noqa: S308
 
     context = {
         "field": bound,
