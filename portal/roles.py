@@ -45,7 +45,13 @@ ROLES: dict[str, Role] = {
             "draft posts to X, work the reply inbox and triage evidence. Their page edits go "
             "through the approval workflow."
         ),
-        permissions=["wagtailadmin.access_admin", *MEDIA],
+        permissions=[
+            "wagtailadmin.access_admin",
+            *MEDIA,
+            "questions.give_official_answer",
+            "questions.view_question",
+            "questions.view_answer",
+        ],
         page_permissions=PAGE_EDIT,
     ),
     MODERATORS: Role(
@@ -53,7 +59,16 @@ ROLES: dict[str, Role] = {
             "Staff who approve, reject, merge and close residents' questions, handle reports, "
             "and approve pages for publication."
         ),
-        permissions=["wagtailadmin.access_admin", *MEDIA],
+        permissions=[
+            "wagtailadmin.access_admin",
+            *MEDIA,
+            "questions.moderate_question",
+            "questions.view_question",
+            "questions.change_question",
+            "questions.view_answer",
+            "questions.view_comment",
+            "questions.view_flag",
+        ],
         page_permissions=PAGE_PUBLISH,
     ),
     COACHES: Role(
