@@ -246,7 +246,8 @@ THREADS = [
         "accepted": 0,
     },
     {
-        "title": "Is the council going to do anything about cars parked on the pavement on Ashby Road?",
+        "title": "Is the council going to do anything about "
+        "cars parked on the pavement on Ashby Road?",
         "body": "People with pushchairs and wheelchairs have to go into the road near the "
         "school every morning.",
         "tags": ["parking", "roads"],
@@ -258,7 +259,8 @@ THREADS = [
         "comments": [("lena", "It is worst between 8:30 and 9, at drop-off time.")],
     },
     {
-        "title": "How can I comment on the planning application for flats at the old Kingsmead depot?",
+        "title": "How can I comment on the planning "
+        "application for flats at the old Kingsmead depot?",
         "body": "I live next door and only heard about it from a neighbour.",
         "tags": ["planning"],
         "by": "nora",
@@ -504,7 +506,8 @@ THREADS = [
         "accepted": 0,
     },
     {
-        "title": "Can the council close the alley behind Tower Street where people gather at night?",
+        "title": "Can the council close the alley behind "
+        "Tower Street where people gather at night?",
         "body": "There is broken glass every weekend and we have had cars damaged.",
         "tags": ["anti-social behaviour", "policing"],
         "by": "gareth",
@@ -737,7 +740,8 @@ PENDING = [
         "days": 1,
     },
     {
-        "title": "Will the council plant more trees on Orchard Street after the old ones were cut down?",
+        "title": "Will the council plant more trees on Orchard "
+        "Street after the old ones were cut down?",
         "body": "",
         "tags": ["parks"],
         "by": "resident",
