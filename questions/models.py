@@ -19,6 +19,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_pat
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
+from wagtail.search.queryset import SearchableQuerySetMixin
 
 TITLE_MIN_LENGTH = 15
 TITLE_MAX_LENGTH = 150
@@ -161,7 +162,7 @@ class QuestionIndexPage(RoutablePageMixin, Page):
         return views.comment_action(request, self, comment_id, action)
 
 
-class QuestionQuerySet(models.QuerySet):
+class QuestionQuerySet(SearchableQuerySetMixin, models.QuerySet):
     def public(self):
         """Questions anyone may read: published or closed, and not hidden by reports."""
         return self.filter(
@@ -325,6 +326,10 @@ class TaggedQuestion(TaggedItemBase):
         verbose_name = "question topic"
 
 
+class AnswerQuerySet(SearchableQuerySetMixin, models.QuerySet):
+    pass
+
+
 class Answer(index.Indexed, models.Model):
     """An answer to a question; officers' answers can be the organisation's official answer."""
 
@@ -354,6 +359,8 @@ class Answer(index.Indexed, models.Model):
     comment_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AnswerQuerySet.as_manager()
 
     search_fields = [
         index.SearchField("body"),

@@ -334,66 +334,52 @@ def render_thread(request, page, question, *, answer_form=None, status: int = 20
             can_answer_officially=can(user, "answer_officially", question),
         )
 
-    def answers_html() -> str:
-        _annotate_perms(user, data)
-        return render_to_string(
-            "questions/includes/thread_answers.html",
-            {
-                "question": question,
-                "thread": data,
-                "actions": actions,
-                "badges": badges,
-                "thread_url": url,
-                "index_url": _index_url(page, request),
-                "signed_in": signed_in,
-                "question_can_comment": question_perms["comment"],
-                "comment_token": form_token() if signed_in else "",
-                "house_rules_html": render_to_string(
-                    "includes/house_rules_notice.html", {"action": "commenting"}, request=request
-                )
-                if signed_in
-                else "",
-                "login_url": f"{reverse('account_login')}?next={url}",
-            },
-            request=request if signed_in else None,
-        )
-
+    fragment = {
+        "question": question,
+        "thread": data,
+        "actions": actions,
+        "badges": badges,
+        "thread_url": url,
+        "index_url": _index_url(page, request),
+        "signed_in": signed_in,
+        "question_can_comment": question_perms["comment"],
+        "comment_token": form_token() if signed_in else "",
+        "login_url": f"{reverse('account_login')}?next={url}",
+    }
+    answers = None
     if signed_in:
-        answers = answers_html()
+        # rendered inside thread.html, with this viewer's buttons and forms
+        _annotate_perms(user, data)
     else:
+        # The same for every signed-out reader: cached under a key that changes with the
+        # thread's version, its authors' names and every extension's output.
         key = "questions:thread:" + _fingerprint(
             question.pk,
             question.thread_version,
-            [(a.pk, a.author.public_name if a.author_id else "") for a in data.answers],
-            [(c.pk, c.author.public_name if c.author_id else "") for c in data.items[1:]],
+            [(i.pk, i.author.public_name if i.author_id else "") for i in data.items[1:]],
             _extras_key(actions),
             _extras_key(badges),
             url,
         )
         answers = cache.get(key)
         if answers is None:
-            answers = answers_html()
+            _annotate_perms(user, data)
+            answers = render_to_string("questions/includes/thread_answers.html", fragment)
             cache.set(key, answers, THREAD_CACHE_SECONDS)
 
     label, colour = question.status_tag
     description = question.body or question.title
     absolute_url = _absolute(request, url)
     context = {
+        **fragment,
         "page": page,
         "self": page,
-        "question": question,
-        "thread": data,
-        "answers_html": mark_safe(answers),  # noqa: S308 - rendered by our own templates
+        "answers_html": mark_safe(answers) if answers is not None else None,  # noqa: S308
         "status_label": label,
         "status_colour": colour,
         "perms": question_perms,
         "question_reported": ("question", question.pk) in data.reported,
-        "actions": actions,
-        "badges": badges,
         "answer_form": answer_form,
-        "thread_url": url,
-        "index_url": _index_url(page, request),
-        "login_url": f"{reverse('account_login')}?next={url}",
         "feed_rss": f"{url}feed/rss/",
         "feed_atom": f"{url}feed/atom/",
         "canonical_url": absolute_url,

@@ -75,3 +75,23 @@ def comment_factory():
 
 def thread_path(question) -> str:
     return f"/ask-the-council/{question.pk}/{question.slug}/"
+
+
+def protected(**data) -> dict:
+    """Form data with the anti-spam fields a real browser sends."""
+    from portal.forms import form_token
+
+    return {"form_started": form_token(), "website": "", **data}
+
+
+@pytest.fixture
+def make_question(index_page, question_factory):
+    """A published question with its counters set from its rows."""
+
+    def make(**kwargs):
+        q = question_factory(**kwargs)
+        recount_question(q.pk)
+        q.refresh_from_db()
+        return q
+
+    return make
