@@ -116,6 +116,13 @@ def recount_question(question_id: int) -> None:
         )
 
 
+def threads_touch_for_author(*, user_id: int) -> int:
+    """Bump the version of every thread this person wrote in (their shown name changed)."""
+    return Question.objects.filter(
+        Q(author_id=user_id) | Q(answers__author_id=user_id) | Q(comments__author_id=user_id)
+    ).update(thread_version=F("thread_version") + 1)
+
+
 def _notify_followers(question: Question, event: str, *, answer=None, actor=None) -> None:
     from . import tasks
 
@@ -492,13 +499,13 @@ def follow_set(*, question: Question, follow: bool, by: User) -> bool:
         require(by, "follow", question)
         _, created = Follow.objects.get_or_create(user=by, question=question)
         if created:
-            Question.objects.filter(pk=question.pk).update(follower_count=F("follower_count") + 1)
+            _touch(question.pk, follower_count=1)
         return True
     if not permissions.is_participant(by):
         raise permissions.NotAllowed("follow")
     deleted, _ = Follow.objects.filter(user=by, question=question).delete()
     if deleted:
-        Question.objects.filter(pk=question.pk).update(follower_count=F("follower_count") - 1)
+        _touch(question.pk, follower_count=-1)
     return False
 
 

@@ -25,7 +25,7 @@ from portal.extensions import item_actions, item_badges
 from portal.forms import form_token
 from portal.models import SiteSettings
 
-from . import selectors, services
+from . import page_cache, selectors, services
 from .forms import (
     AnswerForm,
     AskForm,
@@ -271,7 +271,10 @@ def thread(request, page, question_id: int, slug: str | None):
     if slug != question.slug:
         # old slugs (the title was edited) and short links go to the one canonical address
         return redirect(thread_url(page, request, question), permanent=True)
-    return render_thread(request, page, question)
+    response = render_thread(request, page, question)
+    if not request.user.is_authenticated and question.is_public:
+        page_cache.mark(response, question)
+    return response
 
 
 def _question_perms(user, question) -> dict:
@@ -320,19 +323,40 @@ def _extras_key(mapping) -> list:
 
 
 def render_thread(request, page, question, *, answer_form=None, status: int = 200):
-    """Render a thread for this viewer; the answers list for signed-out readers is cached
-    under a key that changes with the thread's version and every extension's output."""
+    """Render a thread for this viewer.
+
+    Signed in, everything is loaded and rendered for the viewer (their votes, forms and
+    permissions). Signed out, the answers section is the same for everyone, so it is cached
+    under a key made of the thread's version (bumped by every change to the thread, see
+    services) and every extension's output for its items; on a cache hit the answers and
+    comments are not even loaded, only their ids (also cached by version)."""
     user = request.user
     signed_in = user.is_authenticated
-    data = selectors.thread(question, user)
-    actions = item_actions(request, data.items)
-    badges = item_badges(request, data.items)
     url = thread_url(page, request, question)
+    index_url = _index_url(page, request)
     question_perms = _question_perms(user, question)
     if answer_form is None and can(user, "answer", question):
         answer_form = AnswerForm(
             can_answer_officially=can(user, "answer_officially", question),
         )
+
+    data = None
+    answers = None
+    if signed_in:
+        data = selectors.thread(question, user)
+        items = data.items
+    else:
+        skeleton_key = f"questions:skeleton:{question.pk}:{question.thread_version}"
+        skeleton = cache.get(skeleton_key)
+        if skeleton is None:
+            data = selectors.thread(question, user)
+            skeleton = selectors.thread_skeleton(data)
+            cache.set(skeleton_key, skeleton, THREAD_CACHE_SECONDS)
+            items = data.items
+        else:
+            items = selectors.skeleton_items(question, skeleton)
+    actions = item_actions(request, items)
+    badges = item_badges(request, items)
 
     fragment = {
         "question": question,
@@ -340,29 +364,28 @@ def render_thread(request, page, question, *, answer_form=None, status: int = 20
         "actions": actions,
         "badges": badges,
         "thread_url": url,
-        "index_url": _index_url(page, request),
+        "index_url": index_url,
         "signed_in": signed_in,
         "question_can_comment": question_perms["comment"],
         "comment_token": form_token() if signed_in else "",
         "login_url": f"{reverse('account_login')}?next={url}",
     }
-    answers = None
     if signed_in:
         # rendered inside thread.html, with this viewer's buttons and forms
         _annotate_perms(user, data)
     else:
-        # The same for every signed-out reader: cached under a key that changes with the
-        # thread's version, its authors' names and every extension's output.
         key = "questions:thread:" + _fingerprint(
             question.pk,
             question.thread_version,
-            [(i.pk, i.author.public_name if i.author_id else "") for i in data.items[1:]],
             _extras_key(actions),
             _extras_key(badges),
             url,
         )
         answers = cache.get(key)
         if answers is None:
+            if data is None:
+                data = selectors.thread(question, user)
+                fragment["thread"] = data
             _annotate_perms(user, data)
             answers = render_to_string("questions/includes/thread_answers.html", fragment)
             cache.set(key, answers, THREAD_CACHE_SECONDS)
@@ -378,7 +401,7 @@ def render_thread(request, page, question, *, answer_form=None, status: int = 20
         "status_label": label,
         "status_colour": colour,
         "perms": question_perms,
-        "question_reported": ("question", question.pk) in data.reported,
+        "question_reported": bool(data and ("question", question.pk) in data.reported),
         "answer_form": answer_form,
         "feed_rss": f"{url}feed/rss/",
         "feed_atom": f"{url}feed/atom/",
