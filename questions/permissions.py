@@ -64,11 +64,13 @@ def edit_question(user, question: Question) -> bool:
         return False
     if is_moderator(user):
         return question.status != Question.Status.MERGED
-    return (
-        _owns(user, question)
-        and question.status in (Question.Status.PENDING, Question.Status.PUBLISHED)
-        and not question.is_hidden
-    )
+    # Once people have answered, only moderators change the question, so that answers
+    # always match what was asked (and nobody can swap an approved question for another).
+    if not _owns(user, question) or question.is_hidden:
+        return False
+    if question.status == Question.Status.PENDING:
+        return True
+    return question.status == Question.Status.PUBLISHED and question.answer_count == 0
 
 
 def answer(user, question: Question) -> bool:
