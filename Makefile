@@ -21,9 +21,11 @@ $(VENV)/.installed: pyproject.toml | $(PY)
 	$(PIP) install --quiet -e '.[dev]'
 	@touch $@
 
+# The stamp holds the lockfile it was installed from, so a newer checkout of the same lockfile
+# does not wipe and reinstall node_modules.
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund
-	@touch $@
+	@if cmp -s package-lock.json $@; then touch $@; else \
+		npm ci --no-audit --no-fund && cp package-lock.json $@; fi
 
 $(CSS): static_src/*.scss node_modules/.installed
 	@mkdir -p static/build
@@ -44,6 +46,7 @@ demo: seed
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/bandit -q -c pyproject.toml -r .
 
 check: install
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py check

@@ -14,7 +14,8 @@ from wagtail.models import Page, Site
 from . import roles
 from .models import HomePage, SiteSettings, StandardPage, User
 
-DEMO_PASSWORD = "parley-demo-2026"  # noqa: S105 - printed on purpose: demo logins only
+# Printed on purpose: these are demo logins only.
+DEMO_PASSWORD = "parley-demo-2026"  # noqa: S105  # nosec B105
 
 DEMO_USERS = [
     # key, email, display name, roles, staff, superuser, job title, department

@@ -125,3 +125,25 @@ class AccountDetailsForm(forms.ModelForm):
                 "Enter an X handle using only letters, numbers and underscores"
             )
         return handle
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label="Enter your password to confirm",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        strip=False,
+    )
+    understood = forms.BooleanField(
+        label="I understand that I cannot undo this",
+        error_messages={"required": "Confirm that you understand you cannot undo this"},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data.get("password", "")
+        if not self.user.check_password(password):
+            raise forms.ValidationError("The password is not correct")
+        return password

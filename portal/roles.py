@@ -31,6 +31,32 @@ MEDIA = [
 ]
 
 
+# Consultations: officers and moderators read and export responses and post meeting updates.
+CONSULTATION_STAFF = [
+    "consultations.view_consultationresponse",
+    "consultations.export_consultationresponse",
+    "consultations.add_liveupdate",
+    "consultations.change_liveupdate",
+    "consultations.delete_liveupdate",
+    "consultations.view_liveupdate",
+]
+
+# Officers give official answers; moderators moderate (questions/permissions.py).
+QUESTION_OFFICERS = [
+    "questions.give_official_answer",
+    "questions.view_question",
+    "questions.view_answer",
+]
+QUESTION_MODERATORS = [
+    "questions.moderate_question",
+    "questions.view_question",
+    "questions.change_question",
+    "questions.view_answer",
+    "questions.view_comment",
+    "questions.view_flag",
+]
+
+
 @dataclass(frozen=True)
 class Role:
     description: str
@@ -45,13 +71,7 @@ ROLES: dict[str, Role] = {
             "draft posts to X, work the reply inbox and triage evidence. Their page edits go "
             "through the approval workflow."
         ),
-        permissions=[
-            "wagtailadmin.access_admin",
-            *MEDIA,
-            "questions.give_official_answer",
-            "questions.view_question",
-            "questions.view_answer",
-        ],
+        permissions=["wagtailadmin.access_admin", *MEDIA, *CONSULTATION_STAFF, *QUESTION_OFFICERS],
         page_permissions=PAGE_EDIT,
     ),
     MODERATORS: Role(
@@ -62,12 +82,8 @@ ROLES: dict[str, Role] = {
         permissions=[
             "wagtailadmin.access_admin",
             *MEDIA,
-            "questions.moderate_question",
-            "questions.view_question",
-            "questions.change_question",
-            "questions.view_answer",
-            "questions.view_comment",
-            "questions.view_flag",
+            *CONSULTATION_STAFF,
+            *QUESTION_MODERATORS,
         ],
         page_permissions=PAGE_PUBLISH,
     ),

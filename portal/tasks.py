@@ -16,3 +16,10 @@ def send_daily_digests() -> int:
 @task()
 def retry_due_notifications() -> int:
     return notifications.retry_due_notifications()
+
+
+@task()
+def purge_expired() -> list:
+    from . import privacy
+
+    return privacy.purge_expired()

@@ -1,13 +1,19 @@
+import logging
+
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from wagtail import hooks
 
-from . import ratelimit
-from .forms import AccountDetailsForm
+from . import privacy, ratelimit
+from .forms import AccountDetailsForm, DeleteAccountForm
+
+logger = logging.getLogger(__name__)
 
 
 @login_required
@@ -53,6 +59,41 @@ def contributions(request):
     return render(request, "portal/contributions.html", {"sections": sections})
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+@ratelimit.rate_limit("data-export", per_user="5/3600", per_ip="20/3600")
+def your_data(request):
+    """Explain what we hold, and download all of it as a ZIP of JSON and CSV files."""
+    request.parley_section = "account"
+    if request.method == "POST":
+        data = privacy.personal_data_export(user=request.user)
+        response = HttpResponse(data, content_type="application/zip")
+        filename = f"your-data-{timezone.localdate():%Y-%m-%d}.zip"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    tables = [(name, len(rows)) for name, rows in privacy.personal_data(request.user)]
+    return render(request, "portal/your_data.html", {"tables": tables})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@ratelimit.rate_limit("account-delete", per_user="5/3600", per_ip="20/3600")
+def delete_account(request):
+    """Erase the account: personal data goes, contributions stay as 'Former resident'."""
+    request.parley_section = "account"
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        privacy.account_erase(user=user, by=user)
+        logout(request)
+        return redirect("portal:account_deleted")
+    return render(request, "portal/delete_account.html", {"form": form})
+
+
+def account_deleted(request):
+    return render(request, "portal/account_deleted.html")
+
+
 def server_error(request, *args, **kwargs):
     """The 500 page; it must render even when the database is what failed."""
     template = loader.get_template("500.html")
@@ -69,6 +110,6 @@ def server_error(request, *args, **kwargs):
             "contact_email": chrome.contact_email,
             "phase": "live",
         }
-    except Exception:  # noqa: BLE001, S110 - the fallback context is good enough here
-        pass
+    except Exception:  # noqa: BLE001 - the fallback context is good enough here
+        logger.exception("Could not read site settings for the error page")
     return HttpResponseServerError(template.render(context))

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("PARLEY_VAR_DIR", BASE_DIR / "var"))
@@ -65,10 +66,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.forms",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # signed-out question threads straight from the cache (questions/page_cache.py)
     "questions.page_cache.ThreadPageCacheMiddleware",
@@ -157,12 +160,14 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_PREVENT_ENUMERATION = True
 # Peers' defaults (Decidim, CONSUL): 5 sign-in or reset attempts a minute, lock out after 5
 # failures.
+_FIVE_A_MINUTE = "5/m/ip,5/m/key"
+_TWENTY_A_MINUTE = "20/m/ip"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "5/m/ip,5/5m/key",
     "signup": "20/h/ip",
-    "reset_password": "5/m/ip,5/m/key",
-    "reset_password_from_key": "20/m/ip",
+    "reset_password": _FIVE_A_MINUTE,
+    "reset_password_from_key": _TWENTY_A_MINUTE,
     "confirm_email": "1/3m/key",
 }
 LOGIN_URL = "account_login"
@@ -175,6 +180,32 @@ USE_I18N = True
 USE_TZ = True
 DATE_FORMAT = "j F Y"
 DATETIME_FORMAT = "j F Y, g:ia"
+
+# Content Security Policy: no inline scripts or styles anywhere on the public site. The Wagtail
+# admin ships its own inline styles, so it is left out (it is behind sign-in).
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [
+            SELF,
+            "https://www.youtube-nocookie.com",
+            "https://www.youtube.com",
+            "https://player.vimeo.com",
+            "https://www.openstreetmap.org",
+        ],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 
 # Static files: our own assets plus GOV.UK Frontend's built package (from npm, never committed).
 STATIC_URL = "/static/"
@@ -258,6 +289,10 @@ PARLEY_THREAD_PAGE_CACHE_SECONDS = int(os.environ.get("PARLEY_THREAD_PAGE_CACHE_
 
 # Forms submitted faster than this after they were rendered are treated as bots.
 PARLEY_FORM_MIN_SECONDS = float(os.environ.get("PARLEY_FORM_MIN_SECONDS", "3"))
+
+# Retention (manage.py purge_expired, also run daily by the scheduler).
+PARLEY_RETENTION_UNVERIFIED_DAYS = int(os.environ.get("PARLEY_RETENTION_UNVERIFIED_DAYS", "30"))
+PARLEY_RETENTION_RAW_X_DAYS = int(os.environ.get("PARLEY_RETENTION_RAW_X_DAYS", "90"))
 
 LOGGING = {
     "version": 1,

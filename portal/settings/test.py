@@ -3,9 +3,9 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR
+from .base import BASE_DIR, STATICFILES_DIRS, VAR_DIR
 
-SECRET_KEY = "test-only-key"  # noqa: S105
+SECRET_KEY = "test-only-key"  # noqa: S105  # nosec B105
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -34,3 +34,6 @@ LOGGING = {
 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The browser tests inject axe-core from our own origin, so the strict CSP stays on for them.
+STATICFILES_DIRS = [*STATICFILES_DIRS, ("axe", BASE_DIR / "node_modules" / "axe-core")]

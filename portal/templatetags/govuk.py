@@ -250,3 +250,10 @@ def lookup(mapping, key):
         return mapping.get(key, [])
     except AttributeError:
         return []
+
+
+@register.filter
+def humanise(name):
+    """`emails_sent_to_you` -> `Emails sent to you`."""
+    text = str(name).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]

@@ -70,8 +70,8 @@ def test_sync_is_idempotent_and_repairs_drift():
     roles.sync_roles()
     roles.sync_roles()
     media = ("wagtailimages.", "wagtaildocs.")
-    expected = {p for p in ROLES[roles.OFFICERS].permissions if not p.startswith(media)}
-    assert _perms(group) == expected
+    wanted = {p for p in ROLES[roles.OFFICERS].permissions if not p.startswith(media)}
+    assert _perms(group) == wanted
 
 
 def test_wagtail_starter_editors_group_is_gone():

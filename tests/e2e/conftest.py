@@ -1,0 +1,127 @@
+"""Browser journeys: Playwright driving Debian's Chromium against a live server.
+
+Accessibility is checked with axe-core, served from our own origin so the site's strict
+Content Security Policy stays on; any CSP violation in the browser console fails the test.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+
+CHROMIUM = os.environ.get("PARLEY_CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium is not installed at {CHROMIUM} (.ci/run installs Debian's chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+class Journey:
+    """One person's browser session, with the checks every journey makes on every page."""
+
+    def __init__(self, browser, base_url, *, javascript=True, width=1024):
+        self.context = browser.new_context(
+            base_url=base_url,
+            java_script_enabled=javascript,
+            viewport={"width": width, "height": 900},
+            accept_downloads=True,
+        )
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(15_000)
+        self.javascript = javascript
+        self.csp_violations = []
+        self.page.on("console", self._console)
+
+    def _console(self, message):
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            self.csp_violations.append(message.text)
+
+    def goto(self, path):
+        response = self.page.goto(path)
+        assert response is not None and response.status < 400, (
+            f"{path}: {response and response.status}"
+        )
+        return response
+
+    def check_accessibility(self, context=""):
+        """Fail on any axe-core violation of WCAG 2.0/2.1/2.2 A and AA rules."""
+        if not self.javascript:
+            return  # axe needs JavaScript; the same pages are checked in the JS journeys
+        self.page.add_script_tag(url="/static/axe/axe.min.js")
+        result = self.page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+        )
+        problems = [
+            f"{v['id']} ({v['impact']}): {v['help']} -> "
+            + "; ".join(n["target"][0] if n["target"] else "?" for n in v["nodes"][:5])
+            for v in result["violations"]
+        ]
+        assert problems == [], f"axe violations on {self.page.url} {context}:\n" + "\n".join(
+            problems
+        )
+
+    def check_no_horizontal_scroll(self):
+        """At the current width the page's text must not need horizontal scrolling."""
+        overflow = self.page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 1, f"{self.page.url} scrolls sideways by {overflow}px"
+
+    def screenshot(self, name):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+    def close(self):
+        assert self.csp_violations == [], "CSP violations:\n" + "\n".join(self.csp_violations)
+        self.context.close()
+
+
+@pytest.fixture
+def journey(browser, live_server):
+    """Open browser sessions: journey() for JS on, journey(javascript=False) for JS off."""
+    opened = []
+
+    def open_journey(**kwargs):
+        j = Journey(browser, live_server.url, **kwargs)
+        opened.append(j)
+        return j
+
+    yield open_journey
+    for j in opened:
+        j.close()
+
+
+def link_from_email(message, pattern=r"https?://\S+"):
+    """The path of the first link in an email (the live server's host differs from testserver)."""
+    url = re.search(pattern, message.body).group(0)
+    return re.sub(r"^https?://[^/]+", "", url)

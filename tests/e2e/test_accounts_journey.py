@@ -1,0 +1,65 @@
+"""Journey 0: a resident creates an account, confirms it, and signs in (JS on and off)."""
+
+import pytest
+from django.core import mail
+
+from portal.demo import seed as seed_portal
+from tests.e2e.conftest import link_from_email
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_resident_signs_up_confirms_and_signs_in(journey, javascript):
+    seed_portal(write=lambda *a: None)
+    j = journey(javascript=javascript)
+    page = j.page
+
+    j.goto("/")
+    j.check_accessibility("home")
+    if javascript:
+        j.screenshot("home")
+    page.get_by_role("link", name="Sign in").first.click()
+    j.check_accessibility("sign in")
+    page.get_by_role("link", name="Create an account").click()
+    j.check_accessibility("create an account")
+
+    page.get_by_role("button", name="Create account").click()
+    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    j.check_accessibility("sign up errors")
+
+    page.get_by_label("Display name").fill("Amira")
+    page.get_by_label("Email address").fill("amira@example.com")
+    page.get_by_label("Create a password").fill("a-long-enough-passphrase")
+    page.get_by_label("Confirm your password").fill("a-long-enough-passphrase")
+    page.get_by_role("button", name="Create account").click()
+    assert page.get_by_role("heading", name="Check your email").is_visible()
+    j.check_accessibility("check your email")
+
+    j.goto(link_from_email(mail.outbox[-1]))
+    page.get_by_role("button", name="Confirm email address").click()
+    page.get_by_role("link", name="Your account").click()
+    assert page.get_by_text("amira@example.com").is_visible()
+    j.check_accessibility("your account")
+
+    page.get_by_role("link", name="Sign out").click()
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("link", name="Sign in").first.click()
+    page.get_by_label("Email address").fill("amira@example.com")
+    page.get_by_label("Password").fill("a-long-enough-passphrase")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("link", name="Your account").is_visible()
+
+
+def test_pages_work_at_320px_and_at_200_percent_zoom(journey):
+    seed_portal(write=lambda *a: None)
+    narrow = journey(width=320)
+    for path in ["/", "/accounts/signup/", "/house-rules/"]:
+        narrow.goto(path)
+        narrow.check_no_horizontal_scroll()
+    # 200% zoom of a 1280px window lays out like a 640px viewport
+    zoomed = journey(width=640)
+    for path in ["/", "/accounts/login/", "/privacy/"]:
+        zoomed.goto(path)
+        zoomed.check_no_horizontal_scroll()
+        zoomed.check_accessibility("at 200% zoom")
