@@ -42,14 +42,20 @@ def index_page() -> QuestionIndexPage | None:
     return QuestionIndexPage.objects.live().order_by("path").first()
 
 
-def index_url() -> str:
-    """The path of the QuestionIndexPage, cached (cleared when the page is published or moved)."""
-    url = cache.get(INDEX_URL_CACHE_KEY)
-    if url is None:
+def index_info() -> dict:
+    """{"url", "title"} of the QuestionIndexPage, cached (cleared when it is published or
+    moved); both empty when there is none."""
+    info = cache.get(INDEX_URL_CACHE_KEY)
+    if info is None:
         page = index_page()
-        url = (page.get_url() or "") if page else ""
-        cache.set(INDEX_URL_CACHE_KEY, url, INDEX_URL_TTL)
-    return url
+        info = {"url": (page.get_url() or "") if page else "", "title": page.title if page else ""}
+        cache.set(INDEX_URL_CACHE_KEY, info, INDEX_URL_TTL)
+    return info
+
+
+def index_url() -> str:
+    """The path of the QuestionIndexPage (cached)."""
+    return index_info()["url"]
 
 
 def clear_index_url_cache(**kwargs) -> None:

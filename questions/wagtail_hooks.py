@@ -320,19 +320,17 @@ def register_question_log_actions(actions):
 
 @hooks.register("parley_home_sections")
 def home_recent_questions(request, page):
-    questions = selectors.recent_questions(limit=5)
-    index = selectors.index_page()
-    if index is None:
+    index = selectors.index_info()
+    if not index["url"]:
         return None
-    index_url = index.get_url(request)
     return {
         "order": 10,
         "template": "questions/home_section.html",
         "context": {
-            "questions": questions,
-            "index_url": index_url,
-            "ask_url": f"{index_url}ask/",
-            "title": index.title,
+            "questions": selectors.recent_questions(limit=5),
+            "index_url": index["url"],
+            "ask_url": f"{index['url']}ask/",
+            "title": index["title"],
         },
     }
 
