@@ -302,3 +302,18 @@ def test_snippet_listings_work_and_cannot_create(client, moderator, question, an
         302,
         403,
     )
+
+
+def test_moderators_set_the_service_area_in_the_admin(client, moderator, question):
+    client.force_login(moderator)
+    url = f"/admin/snippets/questions/question/edit/{question.pk}/"
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'name="department"' in html
+    assert 'name="title"' not in html  # words change through the services only
+    response = client.post(url, {"department": "Waste and Recycling", "about_page": ""})
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.department == "Waste and Recycling"
+    assert "Service area" in client.get(thread_path(question)).content.decode()
