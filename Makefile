@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 PYTEST_ARGS ?=
 CSS := static/build/parley.css
 
-.PHONY: help install demo test lint check pytest test-e2e test-pg migrate seed bench clean
+.PHONY: help install demo test lint check pytest test-e2e test-pg migrate seed bench clean screenshots
 
 help:
 	@echo "make demo   install, migrate, load demo content and run everything on http://127.0.0.1:8000"
@@ -61,6 +61,10 @@ test-e2e: install
 
 test: lint check pytest test-e2e
 
+# Re-run the browser journeys and save the README's screenshots into docs/screenshots/.
+screenshots: install
+	PARLEY_SCREENSHOTS=1 $(VENV)/bin/pytest -p no:xdist -m e2e $(PYTEST_ARGS)
+
 # The suite again on PostgreSQL (CI does this when a server answers on 127.0.0.1:5432).
 test-pg: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/parley} \
@@ -68,6 +72,7 @@ test-pg: install
 
 bench: install
 	$(PY) bench/pages.py
+	$(PY) bench/ingest.py
 
 clean:
 	rm -rf $(VENV) node_modules static/build var/test

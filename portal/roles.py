@@ -30,6 +30,26 @@ MEDIA = [
     "wagtaildocs.choose_document",
 ]
 
+# social: officers draft posts to X and work the reply inbox; coaches approve, edit and reject
+# drafts and look after the wording templates.
+SOCIAL_OFFICER = [
+    "social.add_post",
+    "social.change_post",
+    "social.view_post",
+    "social.view_channel",
+    "social.view_reply",
+    "social.change_reply",
+]
+SOCIAL_COACH = [
+    "social.add_post",
+    "social.change_post",
+    "social.view_post",
+    "social.approve_post",
+    "social.view_channel",
+    "social.view_posttemplate",
+    "social.change_posttemplate",
+]
+
 
 # Consultations: officers and moderators read and export responses and post meeting updates.
 CONSULTATION_STAFF = [
@@ -71,7 +91,13 @@ ROLES: dict[str, Role] = {
             "draft posts to X, work the reply inbox and triage evidence. Their page edits go "
             "through the approval workflow."
         ),
-        permissions=["wagtailadmin.access_admin", *MEDIA, *CONSULTATION_STAFF, *QUESTION_OFFICERS],
+        permissions=[
+            "wagtailadmin.access_admin",
+            *MEDIA,
+            *CONSULTATION_STAFF,
+            *QUESTION_OFFICERS,
+            *SOCIAL_OFFICER,
+        ],
         page_permissions=PAGE_EDIT,
     ),
     MODERATORS: Role(
@@ -92,7 +118,7 @@ ROLES: dict[str, Role] = {
             "Experienced social media staff who approve, edit or reject drafts before they are "
             "posted to X, and coach the officers who wrote them."
         ),
-        permissions=["wagtailadmin.access_admin"],
+        permissions=["wagtailadmin.access_admin", *SOCIAL_COACH],
     ),
     SCRUTINY: Role(
         description=(

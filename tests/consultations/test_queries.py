@@ -75,7 +75,8 @@ def test_consultation_page_query_count_is_bounded(
     consultation.save_revision().publish()
     many = _count(client, consultation.url)
     assert many == few
-    with django_assert_max_num_queries(20):
+    # 21: one of them is social's "Discussed on X" lookup through parley_object_extras.
+    with django_assert_max_num_queries(21):
         client.get(consultation.url)
 
 
