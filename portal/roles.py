@@ -61,6 +61,21 @@ CONSULTATION_STAFF = [
     "consultations.view_liveupdate",
 ]
 
+# Officers give official answers; moderators moderate (questions/permissions.py).
+QUESTION_OFFICERS = [
+    "questions.give_official_answer",
+    "questions.view_question",
+    "questions.view_answer",
+]
+QUESTION_MODERATORS = [
+    "questions.moderate_question",
+    "questions.view_question",
+    "questions.change_question",
+    "questions.view_answer",
+    "questions.view_comment",
+    "questions.view_flag",
+]
+
 
 @dataclass(frozen=True)
 class Role:
@@ -76,7 +91,13 @@ ROLES: dict[str, Role] = {
             "draft posts to X, work the reply inbox and triage evidence. Their page edits go "
             "through the approval workflow."
         ),
-        permissions=["wagtailadmin.access_admin", *MEDIA, *CONSULTATION_STAFF, *SOCIAL_OFFICER],
+        permissions=[
+            "wagtailadmin.access_admin",
+            *MEDIA,
+            *CONSULTATION_STAFF,
+            *QUESTION_OFFICERS,
+            *SOCIAL_OFFICER,
+        ],
         page_permissions=PAGE_EDIT,
     ),
     MODERATORS: Role(
@@ -84,7 +105,12 @@ ROLES: dict[str, Role] = {
             "Staff who approve, reject, merge and close residents' questions, handle reports, "
             "and approve pages for publication."
         ),
-        permissions=["wagtailadmin.access_admin", *MEDIA, *CONSULTATION_STAFF],
+        permissions=[
+            "wagtailadmin.access_admin",
+            *MEDIA,
+            *CONSULTATION_STAFF,
+            *QUESTION_MODERATORS,
+        ],
         page_permissions=PAGE_PUBLISH,
     ),
     COACHES: Role(
