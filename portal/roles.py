@@ -70,6 +70,21 @@ CONSULTATION_STAFF = [
     "consultations.view_liveupdate",
 ]
 
+# Officers give official answers; moderators moderate (questions/permissions.py).
+QUESTION_OFFICERS = [
+    "questions.give_official_answer",
+    "questions.view_question",
+    "questions.view_answer",
+]
+QUESTION_MODERATORS = [
+    "questions.moderate_question",
+    "questions.view_question",
+    "questions.change_question",
+    "questions.view_answer",
+    "questions.view_comment",
+    "questions.view_flag",
+]
+
 
 @dataclass(frozen=True)
 class Role:
@@ -89,6 +104,7 @@ ROLES: dict[str, Role] = {
             "wagtailadmin.access_admin",
             *MEDIA,
             *CONSULTATION_STAFF,
+            *QUESTION_OFFICERS,
             *SOCIAL_OFFICER,
             *SCRUTINY_READ,
             *SCRUTINY_WORK,
@@ -100,7 +116,12 @@ ROLES: dict[str, Role] = {
             "Staff who approve, reject, merge and close residents' questions, handle reports, "
             "and approve pages for publication."
         ),
-        permissions=["wagtailadmin.access_admin", *MEDIA, *CONSULTATION_STAFF],
+        permissions=[
+            "wagtailadmin.access_admin",
+            *MEDIA,
+            *CONSULTATION_STAFF,
+            *QUESTION_MODERATORS,
+        ],
         page_permissions=PAGE_PUBLISH,
     ),
     COACHES: Role(

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # signed-out question threads straight from the cache (questions/page_cache.py)
+    "questions.page_cache.ThreadPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -280,6 +282,10 @@ PARLEY_DEMO_MODE = env_bool("PARLEY_DEMO_MODE", False)
 
 # Write limits (peers' defaults): POSTs per IP across the whole site.
 PARLEY_POST_RATE_LIMIT = os.environ.get("PARLEY_POST_RATE_LIMIT", "300/300")
+
+# Whole question threads are cached this long for signed-out readers (0 turns it off); the
+# thread itself is always current, the site chrome and other apps' badges may lag this much.
+PARLEY_THREAD_PAGE_CACHE_SECONDS = int(os.environ.get("PARLEY_THREAD_PAGE_CACHE_SECONDS", "60"))
 
 # Forms submitted faster than this after they were rendered are treated as bots.
 PARLEY_FORM_MIN_SECONDS = float(os.environ.get("PARLEY_FORM_MIN_SECONDS", "3"))
