@@ -5,6 +5,7 @@ from django.db.models.functions import Lower
 from consultations.models import ConsultationResponse
 from portal.models import User
 from portal.notifications import absolute_url
+from questions.models import Answer, Comment, Question
 from social.models import Reply
 
 from . import sources
@@ -44,6 +45,108 @@ class ConsultationResponseAdapter(sources.SourceAdapter):
 
     def demo_candidates(self):
         return self.queryset().order_by("page_id", "submitted_at")
+
+
+class _ThreadAdapter(sources.SourceAdapter):
+    """Shared by questions, answers and comments: public text with a signed-in author."""
+
+    def _author(self, obj):
+        user = obj.author if obj.author_id else None
+        return (user.public_name if user else "Former resident"), user
+
+
+class QuestionAdapter(_ThreadAdapter):
+    kind = SourceKind.QUESTION
+    model_label = "questions.Question"
+    related = ("author",)
+
+    def _text(self, obj: Question) -> str:
+        return f"{obj.title}\n\n{obj.body}".strip()
+
+    def capture(self, obj: Question) -> sources.Captured:
+        if not obj.is_public:
+            raise sources.PromotionRefused("Only published questions can become evidence.")
+        name, user = self._author(obj)
+        return sources.Captured(
+            text=self._text(obj),
+            said_at=obj.published_at or obj.created_at,
+            title=obj.title,
+            url=absolute_url(obj.get_absolute_url()),
+            author_name=name,
+            author_user=user,
+        )
+
+    def current_text(self, obj: Question) -> str | None:
+        return self._text(obj) if obj.is_public else None
+
+    def describe(self, obj: Question) -> str:
+        return obj.title
+
+    def demo_candidates(self):
+        return self.queryset().public().order_by("pk")
+
+
+class AnswerAdapter(_ThreadAdapter):
+    kind = SourceKind.ANSWER
+    model_label = "questions.Answer"
+    related = ("author", "question")
+
+    def _author(self, obj: Answer):
+        name, user = super()._author(obj)
+        if obj.is_official and obj.official_title:
+            name = f"{name}, {obj.official_title}"
+        return name, user
+
+    def capture(self, obj: Answer) -> sources.Captured:
+        if not (obj.is_visible and obj.question.is_public):
+            raise sources.PromotionRefused("Only published answers can become evidence.")
+        name, user = self._author(obj)
+        kind = "Official answer" if obj.is_official else "Answer"
+        return sources.Captured(
+            text=obj.body,
+            said_at=obj.created_at,
+            title=f"{kind} to “{obj.question.title}”",
+            url=absolute_url(obj.get_absolute_url()),
+            author_name=name,
+            author_user=user,
+        )
+
+    def current_text(self, obj: Answer) -> str | None:
+        return obj.body if obj.is_visible and obj.question.is_public else None
+
+    def describe(self, obj: Answer) -> str:
+        return obj.body
+
+    def demo_candidates(self):
+        return self.queryset().filter(status="published", is_hidden=False).order_by("pk")
+
+
+class CommentAdapter(_ThreadAdapter):
+    kind = SourceKind.COMMENT
+    model_label = "questions.Comment"
+    related = ("author", "question")
+
+    def capture(self, obj: Comment) -> sources.Captured:
+        if not (obj.is_visible and obj.question.is_public):
+            raise sources.PromotionRefused("Only published comments can become evidence.")
+        name, user = self._author(obj)
+        return sources.Captured(
+            text=obj.body,
+            said_at=obj.created_at,
+            title=f"Comment on “{obj.question.title}”",
+            url=absolute_url(obj.get_absolute_url()),
+            author_name=name,
+            author_user=user,
+        )
+
+    def current_text(self, obj: Comment) -> str | None:
+        return obj.body if obj.is_visible and obj.question.is_public else None
+
+    def describe(self, obj: Comment) -> str:
+        return obj.body
+
+    def demo_candidates(self):
+        return self.queryset().filter(status="published", is_hidden=False).order_by("pk")
 
 
 class XReplyAdapter(sources.SourceAdapter):
@@ -99,5 +202,8 @@ class XReplyAdapter(sources.SourceAdapter):
 
 def register_all() -> None:
     """Register an adapter for every source model."""
+    sources.register(QuestionAdapter())
+    sources.register(AnswerAdapter())
+    sources.register(CommentAdapter())
     sources.register(ConsultationResponseAdapter())
     sources.register(XReplyAdapter())

@@ -303,10 +303,7 @@ def test_other_apps_add_actions_badges_and_bulk_actions_once_per_page(client, of
 
     def actions(request, items):
         calls.append(("actions", len(items)))
-        return {
-            item: [{"label": "Test action", "url": f"/promote/{item.pk}/"}]
-            for item in items
-        }
+        return {item: [{"label": "Test action", "url": f"/promote/{item.pk}/"}] for item in items}
 
     def badges(request, items):
         calls.append(("badges", len(items)))
