@@ -272,8 +272,8 @@ def _add(inquiry, items, kind, officer) -> list[Evidence]:
 
 
 # Which contributions from the other apps' demos go to which inquiry, and how they are triaged.
-ROAD_WORDS = ("school", "crossing", "speed", "20mph", "traffic", "road", "parking", "cycle")
-LIBRARY_WORDS = ("library", "libraries", "book", "opening hours", "mobile library")
+ROAD_WORDS = ("school", "crossing", "speed", "20mph", "pavement", "cycle", "parked on")
+LIBRARY_WORDS = ("library", "libraries", "e-book", "opening hours")
 ROAD_THEMES = {
     "speed": "Speeding",
     "20mph": "Speeding",
