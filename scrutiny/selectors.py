@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -248,21 +248,27 @@ def inquiry_page_context(request, inquiry: InquiryPage) -> dict:
 
 
 def evidence_for_objects(items) -> dict:
-    """{item: Evidence} for the items that have been captured (one query per item model)."""
+    """{item: Evidence} for the items that have been captured: one query for any mix of
+    models (a thread page passes its question, answers and comments together), plus one for
+    the inquiries when anything was found."""
     by_model = defaultdict(list)
     for item in items:
         by_model[type(item)].append(item)
-    found = {}
+    if not by_model:
+        return {}
+    keys = {}
+    condition = Q()
     for model, objs in by_model.items():
         ct = ContentType.objects.get_for_model(model)
-        rows = Evidence.objects.filter(
-            source_content_type=ct, source_object_id__in=[str(o.pk) for o in objs]
-        ).prefetch_related(links_prefetch())
-        by_id = {e.source_object_id: e for e in rows}
+        condition |= Q(source_content_type=ct, source_object_id__in=[str(o.pk) for o in objs])
         for o in objs:
-            if str(o.pk) in by_id:
-                found[o] = by_id[str(o.pk)]
-    return found
+            keys[(ct.pk, str(o.pk))] = o
+    rows = Evidence.objects.filter(condition).prefetch_related(links_prefetch())
+    return {
+        keys[(e.source_content_type_id, e.source_object_id)]: e
+        for e in rows
+        if (e.source_content_type_id, e.source_object_id) in keys
+    }
 
 
 def links_prefetch():

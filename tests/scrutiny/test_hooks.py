@@ -59,9 +59,9 @@ def test_hooks_answer_a_whole_page_in_constant_queries(
     services.evidence_promote_many(sources_=notes[:100], inquiry=inquiry, by=officer)
     request = _request(type(officer).objects.get(pk=officer.pk))
     item_actions(request, notes[:1])  # permission cache
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(2):
         actions = item_actions(request, notes)
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(2):
         badges = item_badges(request, notes)
     assert len(actions) == 200
     assert len(badges) == 100
