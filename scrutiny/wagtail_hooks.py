@@ -214,7 +214,7 @@ def evidence_badges(request, items):
                 {
                     "text": f"Used as evidence in {link.inquiry.title}",
                     "colour": "purple",
-                    "url": link.inquiry.url or "",
+                    "url": link.inquiry.get_url(request) or "",
                 }
             )
         if not badges and insider:

@@ -59,6 +59,7 @@ def test_hooks_answer_a_whole_page_in_constant_queries(
     services.evidence_promote_many(sources_=notes[:100], inquiry=inquiry, by=officer)
     request = _request(type(officer).objects.get(pk=officer.pk))
     item_actions(request, notes[:1])  # permission cache
+    item_badges(request, notes[:1])  # the site's root paths, cached once per process
     with django_assert_max_num_queries(2):
         actions = item_actions(request, notes)
     with django_assert_max_num_queries(2):
