@@ -11,6 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
+from questions.models import Answer, Follow, Question
+from questions.services import recount_question
+
 from .models import (
     ConsultationFollow,
     ConsultationIndexPage,
@@ -738,6 +741,82 @@ def _seed_meetings(ctx, meetings_index, pages: dict) -> None:
     )
 
 
+# Questions residents asked about consultations ("Ask a question about this consultation").
+LINKED_QUESTIONS = [
+    {
+        "page": "millbrook-residents-parking-zone",
+        "title": "Would carers visiting residents in the parking zone need to pay for a permit?",
+        "body": "My mum lives on Kestrel Road and her carers visit four times a day. If the zone "
+        "goes ahead, would they need visitor permits, and who pays?",
+        "by": "resident2",
+        "days": 9,
+        "answer": "No. Carers visiting someone who lives in the zone can have a free carer's "
+        "permit, which works in every street in the zone. The person being cared for, or "
+        "their family, applies once and the permit lasts a year.\n\nIf you want the zone "
+        "to work differently for carers, please say so in the consultation: it is one of the "
+        "things we are asking about.",
+    },
+    {
+        "page": "budget-2026-27",
+        "title": "Does the budget consultation include the garden waste charge?",
+        "body": "The budget papers mention fees and charges. Is the price of the garden waste "
+        "subscription part of this consultation or decided separately?",
+        "by": "resident",
+        "days": 5,
+        "answer": "Yes. The proposed fees and charges for next year, including garden waste "
+        "(£52 to £56 a year), are in appendix C of the budget papers, and the last question "
+        "in the consultation asks about them. Cabinet sets all fees and charges at the same "
+        "meeting as the budget in February.",
+    },
+    {
+        "page": "station-road-cycle-lane",
+        "title": "Will the Station Road cycle lane remove the loading bay outside the bakery?",
+        "body": "The bakery and the pharmacy get deliveries every morning. The drawings do not "
+        "show where lorries would stop.",
+        "by": "resident2",
+        "days": 12,
+        "answer": "The loading bay stays, moved 15 metres towards the station so that it sits "
+        "outside the cycle lane. Deliveries can use it from 7am to 10am. The revised drawing "
+        "is in the consultation documents (drawing 4, revision B).",
+    },
+]
+
+
+def _seed_linked_questions(ctx, pages: dict) -> None:
+    existing = set(
+        Question.objects.filter(title__in=[q["title"] for q in LINKED_QUESTIONS]).values_list(
+            "title", flat=True
+        )
+    )
+    now = timezone.now()
+    officer = ctx.users["officer"]
+    for spec in LINKED_QUESTIONS:
+        if spec["title"] in existing:
+            continue
+        asked = now - timedelta(days=spec["days"])
+        question = Question.objects.create(
+            title=spec["title"],
+            body=spec["body"],
+            author=ctx.users[spec["by"]],
+            about_page=pages[spec["page"]],
+            status=Question.Status.PUBLISHED,
+            created_at=asked,
+            published_at=asked,
+            last_activity_at=asked,
+        )
+        question.tags.add(*pages[spec["page"]].tags.names())
+        Follow.objects.get_or_create(user=question.author, question=question)
+        Answer.objects.create(
+            question=question,
+            author=officer,
+            body=spec["answer"],
+            is_official=True,
+            official_title=officer.official_title,
+            created_at=asked + timedelta(days=1),
+        )
+        recount_question(question.pk)
+
+
 def seed(ctx) -> None:
     with transaction.atomic():
         index = ctx.page(
@@ -783,6 +862,7 @@ def seed(ctx) -> None:
             pages[spec["slug"]] = existing
             _seed_responses(ctx, existing, spec)
         _seed_meetings(ctx, meetings_index, pages)
+        _seed_linked_questions(ctx, pages)
         for slug in ("millbrook-residents-parking-zone", "station-road-cycle-lane"):
             ConsultationFollow.objects.get_or_create(page=pages[slug], user=ctx.users["resident2"])
     ctx.write(

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.ratelimit import rate_limit
 from portal.text import render_plain_text
+from questions import selectors as question_selectors
 
 from . import ical, permissions, selectors, services
 from .forms import ConsultationFilterForm, LiveUpdateForm, ResponseForm
@@ -73,6 +74,10 @@ def index_context(request, index) -> dict:
 # Consultation page
 
 
+# The consultation page lists this many of its questions, newest first.
+LINKED_QUESTIONS = 20
+
+
 def consultation_context(request, page) -> dict:
     user = request.user
     phase = page.phase
@@ -93,6 +98,8 @@ def consultation_context(request, page) -> dict:
         "documents": list(page.related_documents.select_related("document")),
         "question_count": len(page.questions),
         "outcome_published_at": outcome_at,
+        "linked_questions": question_selectors.questions_about(page, limit=LINKED_QUESTIONS),
+        "ask_question_url": question_selectors.ask_url(about_page=page),
     }
 
 

@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from consultations import signals as consultation_signals
 from portal.background import enqueue
 from portal.text import plain_excerpt
+from questions import signals as question_signals
 
 from .models import PostKind
 
@@ -64,13 +65,45 @@ def _live_update(update) -> dict:
     }
 
 
+def _question(question) -> dict:
+    # The asker is a resident: the draft is the organisation's, so no drafter is recorded.
+    return {
+        "source": question,
+        "topic": question,
+        "context": {"title": question.title, "summary": plain_excerpt(question.body, 120)},
+    }
+
+
+def _answer(answer) -> dict:
+    return {
+        "source": answer,
+        "topic": answer.question,
+        "context": {
+            "title": answer.question.title,
+            "answer": plain_excerpt(answer.body, 120),
+            "department": answer.official_title,
+        },
+        "by": answer.author,
+    }
+
+
 # kind -> fn(obj) -> {"source", "topic", "context", "by"?}
 BUILDERS = {
+    PostKind.QUESTION: _question,
+    PostKind.ANSWER: _answer,
     PostKind.CONSULTATION_OPENED: _consultation,
     PostKind.CONSULTATION_CLOSING: _consultation,
     PostKind.CONSULTATION_OUTCOME: _outcome,
     PostKind.LIVE_UPDATE: _live_update,
 }
+
+
+def on_question_published(sender, question, **kwargs):
+    _enqueue_draft(PostKind.QUESTION, question)
+
+
+def on_official_answer_given(sender, answer, **kwargs):
+    _enqueue_draft(PostKind.ANSWER, answer)
 
 
 def on_consultation_opened(sender, page, **kwargs):
@@ -89,6 +122,12 @@ def on_live_update_posted(sender, update, **kwargs):
     _enqueue_draft(PostKind.LIVE_UPDATE, update)
 
 
+question_signals.question_published.connect(
+    on_question_published, dispatch_uid="social.question_published"
+)
+question_signals.official_answer_given.connect(
+    on_official_answer_given, dispatch_uid="social.official_answer_given"
+)
 consultation_signals.consultation_opened.connect(
     on_consultation_opened, dispatch_uid="social.consultation_opened"
 )
