@@ -235,7 +235,11 @@ def inquiry_page_context(request, inquiry: InquiryPage) -> dict:
         for link in inquiry.linked_pages.select_related("page").all()
         if link.page.live and link.page.specific_class is not None
     ]
+    from questions import selectors as question_selectors
+
     return {
+        "linked_questions": question_selectors.questions_about(inquiry, limit=10),
+        "ask_question_url": question_selectors.ask_url(about_page=inquiry),
         "public_evidence_count": public.count(),
         "recent_evidence": list(public.with_list_data().order_by("-said_at")[:5]),
         "following": following,

@@ -131,3 +131,12 @@ def test_thread_page_query_count_does_not_grow_with_answers(
     with CaptureQueriesContext(connection) as large:
         client.get(url)
     assert len(large) <= len(small) + 2
+
+
+def test_inquiry_page_lists_questions_asked_about_it(thread, inquiry, client):
+    q = thread["question"]
+    q.about_page = inquiry
+    q.save()
+    html = client.get(inquiry.url).content.decode()
+    assert q.title in html
+    assert f"ask/?about={inquiry.pk}" in html
