@@ -29,6 +29,15 @@ MEDIA = [
     "wagtaildocs.change_document",
     "wagtaildocs.choose_document",
 ]
+# Scrutiny (scrutiny/permissions.py): committee members read dashboards and export packs;
+# officers also triage, promote contributions to evidence and redact.
+SCRUTINY_READ = ["scrutiny.view_dashboard", "scrutiny.export_evidence", "scrutiny.view_evidence"]
+SCRUTINY_WORK = [
+    "scrutiny.triage_evidence",
+    "scrutiny.promote_evidence",
+    "scrutiny.redact_evidence",
+    "scrutiny.change_evidence",
+]
 
 # social: officers draft posts to X and work the reply inbox; coaches approve, edit and reject
 # drafts and look after the wording templates.
@@ -97,6 +106,8 @@ ROLES: dict[str, Role] = {
             *CONSULTATION_STAFF,
             *QUESTION_OFFICERS,
             *SOCIAL_OFFICER,
+            *SCRUTINY_READ,
+            *SCRUTINY_WORK,
         ],
         page_permissions=PAGE_EDIT,
     ),
@@ -125,7 +136,7 @@ ROLES: dict[str, Role] = {
             "Councillors and co-opted members of scrutiny committees: they read inquiry "
             "dashboards and export evidence packs, and change nothing."
         ),
-        permissions=[],
+        permissions=[*SCRUTINY_READ],
     ),
 }
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("account/", include("portal.account_urls")),
+    path("scrutiny/", include("scrutiny.urls")),
 ]
 
 if settings.DEBUG:

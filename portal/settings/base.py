@@ -305,3 +305,7 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# Files that must never be public (evidence packs): outside MEDIA_ROOT, served only by views
+# that check permissions.
+PARLEY_PRIVATE_ROOT = Path(os.environ.get("PARLEY_PRIVATE_ROOT", VAR_DIR / "private"))

@@ -20,6 +20,7 @@ _worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
 MEDIA_ROOT = VAR_DIR / "test" / _worker / "media"
 SEARCH_INDEX_DIR = VAR_DIR / "test" / _worker / "search-index"
 SANDBOX_STATE_DIR = VAR_DIR / "test" / _worker / "x-sandbox"
+PARLEY_PRIVATE_ROOT = VAR_DIR / "test" / _worker / "private"
 PARLEY_FORM_MIN_SECONDS = 0
 # Tests that check the signed-out thread page cache switch it on themselves.
 PARLEY_THREAD_PAGE_CACHE_SECONDS = 0

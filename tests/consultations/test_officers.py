@@ -126,7 +126,7 @@ def test_response_list_filters_and_calls_extension_points_once(
 
     def actions(request, items):
         calls.append(("actions", len(items)))
-        return {item: [{"label": "Promote to evidence", "url": f"/p/{item.pk}/"}] for item in items}
+        return {item: [{"label": "Test action", "url": f"/p/{item.pk}/"}] for item in items}
 
     def badges(request, items):
         calls.append(("badges", len(items)))
@@ -144,7 +144,7 @@ def test_response_list_filters_and_calls_extension_points_once(
     ):
         html = client.get(f"/admin/consultations/{consultation.pk}/responses/").content.decode()
         assert calls == [("actions", 5), ("badges", 5), ("bulk", ConsultationResponse)]
-        assert html.count("Promote to evidence") == 5
+        assert html.count("Test action") == 5
         assert "Used as evidence" in html
         assert "Promote selected" in html
         assert 'name="ids"' in html

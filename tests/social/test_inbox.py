@@ -303,10 +303,7 @@ def test_other_apps_add_actions_badges_and_bulk_actions_once_per_page(client, of
 
     def actions(request, items):
         calls.append(("actions", len(items)))
-        return {
-            item: [{"label": "Promote to evidence", "url": f"/promote/{item.pk}/"}]
-            for item in items
-        }
+        return {item: [{"label": "Test action", "url": f"/promote/{item.pk}/"}] for item in items}
 
     def badges(request, items):
         calls.append(("badges", len(items)))
@@ -324,6 +321,6 @@ def test_other_apps_add_actions_badges_and_bulk_actions_once_per_page(client, of
         client.force_login(officer)
         html = client.get("/admin/social/inbox/").content.decode()
     assert sorted(calls) == [("actions", 50), ("badges", 50), ("bulk", "Reply")]
-    assert html.count("Promote to evidence") == 50
+    assert html.count("Test action") == 50
     assert "Used as evidence" in html
     assert 'formaction="/promote/bulk/"' in html
