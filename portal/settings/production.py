@@ -16,6 +16,11 @@ if not SECRET_KEY:
 DEBUG = False
 PARLEY_DEMO_MODE = False
 
+# Keep database connections between requests (opening one per request costs more than many
+# pages' queries); DATABASE_CONN_MAX_AGE=0 turns it off.
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = True
