@@ -233,7 +233,10 @@ def pull_post(*, post_id: int, force: bool = False) -> PullResult:
     cursor = PullCursor.objects.select_related("post__channel").get(post_id=post_id)
     post = cursor.post
     published = post.published_at or post.created_at
-    if now - published >= STOP_AFTER or post.status != Post.Status.PUBLISHED:
+    window_end = published + STOP_AFTER
+    # Past the window a cursor still active has not had its final pull yet (a failed one retries).
+    finished = cursor.state == PullCursor.State.FINISHED
+    if post.status != Post.Status.PUBLISHED or (now >= window_end and finished):
         PullCursor.objects.filter(pk=cursor.pk).update(
             state=PullCursor.State.FINISHED, claimed_until=None
         )
@@ -258,7 +261,9 @@ def pull_post(*, post_id: int, force: bool = False) -> PullResult:
     new, known = store_replies(post, replies)
     # The rows are committed; only now may the cursor move past them.
     interval = poll_interval(now - published)
-    next_poll = now + interval if interval else now
+    # The last poll before the window closes is followed by one final pull at its end, so the
+    # replies written between that poll and the 7-day mark are not missed.
+    next_poll = min(now + interval, window_end) if interval else now
     state = PullCursor.State.ACTIVE if interval else PullCursor.State.FINISHED
     PullCursor.objects.filter(pk=cursor.pk).update(
         since_id=new_since or cursor.since_id,

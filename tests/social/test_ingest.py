@@ -241,11 +241,46 @@ def test_polling_slows_with_age_and_stops_after_seven_days(sandbox, live_post):
         cursor = PullCursor.objects.get(post=live_post)
         wait = cursor.next_poll_at - timezone.now()
         assert timedelta(minutes=119) < wait <= timedelta(hours=2)
-    calls = sandbox.stats()["total_calls"]
     with time_machine.travel(timezone.now() + timedelta(days=7, minutes=1)):
-        assert pull(live_post).outcome == "finished"
+        final = pull(live_post)  # the final pull at the window's end
+        assert final.outcome == "pulled"
+    assert PullCursor.objects.get(post=live_post).state == State.FINISHED
+    calls = sandbox.stats()["total_calls"]
+    with time_machine.travel(timezone.now() + timedelta(days=7, minutes=2)):
+        assert pull(live_post).outcome == "skipped"
+        assert ingest.pull_post(post_id=live_post.pk, force=True).outcome == "finished"
     assert PullCursor.objects.get(post=live_post).state == State.FINISHED
     assert sandbox.stats()["total_calls"] == calls  # no call made
+
+
+def test_the_last_poll_is_followed_by_a_final_pull_at_seven_days(sandbox, live_post):
+    published = live_post.published_at
+    window_end = published + timedelta(days=7)
+    with time_machine.travel(published + timedelta(days=6, hours=20), tick=False):
+        assert pull(live_post).outcome == "pulled"
+        cursor = PullCursor.objects.get(post=live_post)
+        # Not 6 hours later (past the window): at the window's end.
+        assert cursor.next_poll_at == window_end
+        assert cursor.state == State.ACTIVE
+    with time_machine.travel(published + timedelta(days=6, hours=22), tick=False):
+        late = sandbox.reply(live_post.external_id, "latecomer", "Only just seen this 👍")
+    with time_machine.travel(window_end + timedelta(seconds=30), tick=False):
+        assert [c.post_id for c in ingest.cursors_to_pull()] == [live_post.pk]
+        summary = ingest.pull_due()
+    assert summary.total("new") == 1
+    assert Reply.objects.filter(external_id=late).exists()
+    assert PullCursor.objects.get(post=live_post).state == State.FINISHED
+
+
+def test_a_failed_final_pull_is_retried_not_dropped(sandbox, live_post):
+    with time_machine.travel(live_post.published_at + timedelta(days=6, hours=23), tick=False):
+        sandbox.reply(live_post.external_id, "resident", "Will the lanes run at weekends?")
+    with time_machine.travel(live_post.published_at + timedelta(days=7, minutes=5), tick=False):
+        sandbox.fault("500", count=1, path="/2/tweets/search")
+        assert pull(live_post).outcome == "retry"
+        assert PullCursor.objects.get(post=live_post).state == State.ACTIVE
+        assert pull(live_post).new == 1
+    assert PullCursor.objects.get(post=live_post).state == State.FINISHED
 
 
 def test_budget_stop_pauses_pulling_until_next_month(sandbox, live_post, channel):
