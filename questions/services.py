@@ -116,6 +116,15 @@ def recount_question(question_id: int) -> None:
         )
 
 
+def threads_touch(*, question_ids) -> int:
+    """Bump these threads' versions: something another app shows on them changed (an X reply
+    hidden or shown again), so cached thread pages are rendered afresh."""
+    ids = {int(pk) for pk in question_ids if pk is not None}
+    if not ids:
+        return 0
+    return Question.objects.filter(pk__in=ids).update(thread_version=F("thread_version") + 1)
+
+
 def threads_touch_for_author(*, user_id: int) -> int:
     """Bump the version of every thread this person wrote in (their shown name changed)."""
     return Question.objects.filter(

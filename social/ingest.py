@@ -443,11 +443,38 @@ def replies_hide(*, replies, by, hidden: bool = True, reason: str = "") -> int:
     if not permissions.can_work_inbox(by):
         raise PermissionDenied("You cannot work the reply inbox.")
     ids = [r.pk if hasattr(r, "pk") else int(r) for r in replies]
-    if hidden:
-        return Reply.objects.filter(pk__in=ids).update(
-            hidden=True, hidden_by=by, hidden_reason=(reason or "")[:300], read_at=timezone.now()
+    with transaction.atomic():
+        if hidden:
+            changed = Reply.objects.filter(pk__in=ids).update(
+                hidden=True,
+                hidden_by=by,
+                hidden_reason=(reason or "")[:300],
+                read_at=timezone.now(),
+            )
+        else:
+            changed = Reply.objects.filter(pk__in=ids).update(
+                hidden=False, hidden_by=None, hidden_reason=""
+            )
+        _touch_threads_showing(ids)
+    return changed
+
+
+def _touch_threads_showing(reply_ids) -> None:
+    """Question threads show their replies from X: refresh their cached pages."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from questions.models import Question
+    from questions.services import threads_touch
+
+    question_ids = (
+        Post.objects.filter(
+            replies__pk__in=reply_ids,
+            topic_content_type=ContentType.objects.get_for_model(Question),
         )
-    return Reply.objects.filter(pk__in=ids).update(hidden=False, hidden_by=None, hidden_reason="")
+        .values_list("topic_object_id", flat=True)
+        .distinct()
+    )
+    threads_touch(question_ids=list(question_ids))
 
 
 def reply_respond(*, reply: Reply, text: str, by) -> Post:

@@ -324,3 +324,40 @@ def test_other_apps_add_actions_badges_and_bulk_actions_once_per_page(client, of
     assert html.count("Test action") == 50
     assert "Used as evidence" in html
     assert 'formaction="/promote/bulk/"' in html
+
+
+def test_hiding_a_reply_refreshes_the_cached_thread_page(client, officer, channel, settings):
+    """Signed-out readers get thread pages from the cache: hiding must reach them at once."""
+    from questions.models import QuestionIndexPage
+    from tests.questions.factories import QuestionFactory
+
+    settings.PARLEY_THREAD_PAGE_CACHE_SECONDS = 600
+    home = Site.objects.get(is_default_site=True).root_page
+    index = QuestionIndexPage(title="Ask the council", slug="ask-the-council")
+    home.add_child(instance=index)
+    index.save_revision().publish()
+    question = QuestionFactory(title="Why was the Eastfield Park play area closed?")
+    post = Post.objects.create(
+        channel=channel,
+        text="Why was the Eastfield Park play area closed?",
+        status=Post.Status.PUBLISHED,
+        external_id="777",
+        published_at=timezone.now(),
+    )
+    post.topic = question
+    post.save()
+    make_replies(post, 2)
+    abusive = Reply.objects.get(external_id="10000001")
+    Reply.objects.filter(pk=abusive.pk).update(text="Something abusive")
+    path = question.get_absolute_url()
+    assert "Something abusive" in client.get(path).content.decode()
+    assert client.get(path)["X-Parley-Cache"] == "hit"
+
+    ingest.replies_hide(replies=[abusive], by=officer, reason="Abuse")
+    fresh = client.get(path)
+    assert "X-Parley-Cache" not in fresh
+    page = fresh.content.decode()
+    assert "Something abusive" not in page and "Reply number 0" in page
+
+    ingest.replies_hide(replies=[abusive], by=officer, hidden=False)
+    assert "Something abusive" in client.get(path).content.decode()
