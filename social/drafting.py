@@ -1,6 +1,7 @@
 """Drafting text from the per-kind templates coaches edit in the admin."""
 
 import re
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 
@@ -41,16 +42,20 @@ def render(kind: str, context: dict) -> str:
 
 
 def absolute_url(obj) -> str:
-    """A public link to `obj` for posts (pages know their own; others get the base URL)."""
+    """A public link to `obj` for posts, always on PARLEY_BASE_URL (the public address).
+
+    Never the Wagtail site's hostname (`localhost` until someone edits the site record) nor the
+    host of whichever request caused the draft: posts are read on X, far from both."""
     if obj is None:
         return ""
-    full = getattr(obj, "full_url", None)
-    if full:
-        return full
-    get = getattr(obj, "get_absolute_url", None)
-    if get:
-        path = get()
-        if path.startswith("http"):
-            return path
-        return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-    return ""
+    path = ""
+    parts = obj.get_url_parts() if hasattr(obj, "get_url_parts") else None
+    if parts is not None:
+        path = parts[2]
+    elif hasattr(obj, "get_absolute_url"):
+        path = obj.get_absolute_url() or ""
+    if not path:
+        return ""
+    split = urlsplit(path)
+    path = urlunsplit(("", "", split.path or "/", split.query, split.fragment))
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path

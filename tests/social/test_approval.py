@@ -167,7 +167,7 @@ def test_officer_drafts_through_the_admin_screen(channel, officer, client):
     assert empty.status_code == 200 and "This field is required" in empty.content.decode()
 
 
-def test_auto_drafts_use_the_editable_template_once_per_channel(channel, home_page):
+def test_auto_drafts_use_the_editable_template_once_per_channel(channel, home_page, settings):
     from social.models import PostKind, PostTemplate
 
     PostTemplate.objects.update_or_create(
@@ -179,7 +179,8 @@ def test_auto_drafts_use_the_editable_template_once_per_channel(channel, home_pa
     )
     assert len(posts) == 1
     assert posts[0].status == Status.AWAITING
-    assert posts[0].text == f"Have your say on {home_page.title} by 3 March: {home_page.full_url}"
+    link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/"
+    assert posts[0].text == f"Have your say on {home_page.title} by 3 March: {link}"
     assert services.post_draft_for_event(kind=PostKind.CONSULTATION_OPENED, source=home_page) == []
 
 

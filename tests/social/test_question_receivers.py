@@ -29,15 +29,17 @@ def _ask(resident, moderation_mode="post"):
 
 
 def test_a_published_question_is_drafted_for_approval(
-    channel, index_page, resident, django_capture_on_commit_callbacks
+    channel, index_page, resident, django_capture_on_commit_callbacks, settings
 ):
+    settings.WAGTAILADMIN_BASE_URL = "https://haveyoursay.harrowfield.gov.uk/"
     with django_capture_on_commit_callbacks(execute=True):
         question = _ask(resident)
     post = Post.objects.get()
     assert post.kind == PostKind.QUESTION and post.status == Post.Status.AWAITING
     assert post.source == question and post.topic == question
     assert "When will the Mill Lane recycling centre reopen?" in post.text
-    assert question.get_absolute_url() in post.text
+    link = "https://haveyoursay.harrowfield.gov.uk" + question.get_absolute_url()
+    assert link in post.text and post.topic_url == link
     assert post.drafted_by is None
 
 

@@ -37,16 +37,19 @@ def meeting(home_page):
     ],
 )
 def test_consultation_milestones_draft_posts_for_the_queue(
-    channel, consultation, milestone, kind, django_capture_on_commit_callbacks
+    channel, consultation, milestone, kind, django_capture_on_commit_callbacks, settings
 ):
+    settings.WAGTAILADMIN_BASE_URL = "https://haveyoursay.harrowfield.gov.uk"
     with django_capture_on_commit_callbacks(execute=True):
         assert consultation_services.announce_milestone(page_id=consultation.pk, kind=milestone)
     post = Post.objects.get()
     assert post.kind == kind and post.status == Post.Status.AWAITING
     assert post.source == consultation and post.topic == consultation
     assert "Library opening hours" in post.text
-    assert consultation.full_url in post.text
-    assert post.topic_url == consultation.full_url
+    # Links go to the public address (PARLEY_BASE_URL), not the Wagtail site's hostname.
+    link = "https://haveyoursay.harrowfield.gov.uk" + consultation.get_url_parts()[2]
+    assert link in post.text and "localhost" not in post.text
+    assert post.topic_url == link
     # Announcing again drafts nothing more.
     with django_capture_on_commit_callbacks(execute=True):
         consultation_services.announce_milestone(page_id=consultation.pk, kind=milestone)
