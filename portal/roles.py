@@ -75,6 +75,7 @@ QUESTION_OFFICERS = [
     "questions.give_official_answer",
     "questions.view_question",
     "questions.view_answer",
+    "questions.view_comment",
 ]
 QUESTION_MODERATORS = [
     "questions.moderate_question",

@@ -2,17 +2,21 @@
 
 from datetime import timedelta
 
+from django.apps import apps
 from django.urls import reverse
+from django.utils.functional import classproperty
 from django.utils.html import format_html, format_html_join
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogFormatter
+from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from portal.scheduling import PeriodicJob
 
 from . import permissions, selectors, sources, tasks
+from .forms import PromoteForm
 from .models import EvidenceTheme, TriageStatus
 
 # -- audit log actions ---------------------------------------------------------------------
@@ -348,3 +352,64 @@ def scrutiny_purges(now):
     from .services import export_purge_expired
 
     return [("evidence packs older than a week", export_purge_expired(now=now))]
+
+
+# -- "Promote to evidence" as a bulk action on the questions admin's listings ------------------
+
+
+class PromoteToEvidenceBulkAction(SnippetBulkAction):
+    """Tick questions, answers or comments in the admin and promote them in one go."""
+
+    display_name = "Promote to evidence"
+    action_type = "promote_to_evidence"
+    aria_label = "Promote the selected items to evidence"
+    template_name = "scrutiny/admin/confirm_bulk_promote.html"
+    action_priority = 20
+    form_class = PromoteForm
+
+    @classproperty
+    def models(cls):
+        return [apps.get_model(label) for label in BULK_PROMOTE_MODELS]
+
+    def check_perm(self, obj):
+        return permissions.can_promote(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        adapter = sources.adapter_for_model(self.model)
+        for entry in context["items"]:
+            entry["description"] = adapter.describe(entry["item"])
+        return context
+
+    def get_execution_context(self):
+        return {
+            **super().get_execution_context(),
+            "user": self.request.user,
+            "inquiry": self.cleaned_form.cleaned_data["inquiry"],
+        }
+
+    @classmethod
+    def execute_action(cls, objects, user=None, inquiry=None, **kwargs):
+        from . import services
+
+        results = services.evidence_promote_many(sources_=list(objects), inquiry=inquiry, by=user)
+        created = sum(1 for r in results if r.created)
+        return created, len(results) - created
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return (
+            f"{num_parent_objects} new item{'s' if num_parent_objects != 1 else ''} of evidence; "
+            f"{num_child_objects} {'were' if num_child_objects != 1 else 'was'} already evidence."
+        )
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except sources.PromotionRefused as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+
+
+BULK_PROMOTE_MODELS = ("questions.Question", "questions.Answer", "questions.Comment")
+
+hooks.register("register_bulk_action", PromoteToEvidenceBulkAction)
