@@ -97,11 +97,15 @@ def plan_replies(rng: random.Random, roots: list[str], count: int) -> list[dict]
 
 
 def add_planned(state, planned: list[dict]) -> list[dict]:
-    """Create planned replies one by one, so nested ones can point at their parent's id."""
-    created = []
-    for item in planned:
-        target = item["in_reply_to"]
-        if isinstance(target, tuple):
-            target = created[target[1]]["id"]
-        created.append(state.add_reply(target, item["username"], item["text"], name=item["name"]))
-    return created
+    """Create planned replies in one bulk write; nested ones answer earlier ones by position."""
+    return state.add_replies(
+        [
+            {
+                "in_reply_to": item["in_reply_to"],
+                "username": item["username"],
+                "name": item["name"],
+                "text": item["text"],
+            }
+            for item in planned
+        ]
+    )

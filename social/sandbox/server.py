@@ -10,7 +10,8 @@ X API (under /2/), with X's JSON shapes, status codes and x-rate-limit-* headers
                                       since_id, until_id, max_results, next_token, fields
 Control API (under /_sandbox/, for tests, the demo and the benchmark):
   POST /_sandbox/replies              {"in_reply_to", "username", "name"?, "text", "created_at"?}
-  POST /_sandbox/replies/bulk         {"replies": [...]} (each may reply to an earlier one's id)
+  POST /_sandbox/replies/bulk         {"replies": [...]} (each may answer an earlier one in the
+                                      list: "in_reply_to_index": its position, instead of an id)
   POST /_sandbox/faults               {"kind": "429"|"500"|"503"|"hang"|"hang_after",
                                        "count": N, "seconds": S, "method"?, "path"?}
   POST /_sandbox/limits               {"route": "search"|..., "limit": N, "window": seconds}
@@ -680,6 +681,9 @@ class Handler(BaseHTTPRequestHandler):
             self._send(201, {"data": {"id": str(tweet["id"]), "text": tweet["text"]}})
         elif path == "/_sandbox/replies/bulk":
             specs = [self._reply_spec(item) for item in body.get("replies", [])]
+            for position, (spec, item) in enumerate(zip(specs, body.get("replies", []))):
+                if item.get("in_reply_to_index") is not None:
+                    spec["in_reply_to"] = ("ref", self._index(item["in_reply_to_index"], position))
             tweets = state.add_replies(specs)
             self._send(201, {"created": len(tweets), "ids": [str(t["id"]) for t in tweets]})
         elif path == "/_sandbox/faults":
@@ -716,13 +720,29 @@ class Handler(BaseHTTPRequestHandler):
             raise SandboxError(404, "Not Found", "Unknown control endpoint.")
 
     @staticmethod
+    def _index(value, position: int) -> int:
+        try:
+            index = int(value)
+        except (TypeError, ValueError):
+            index = -1
+        if not 0 <= index < position:
+            raise SandboxError(
+                400,
+                "Invalid Request",
+                f"Reply {position}: in_reply_to_index must name a reply earlier in the list.",
+            )
+        return index
+
+    @staticmethod
     def _reply_spec(body: dict) -> dict:
-        missing = [k for k in ("in_reply_to", "username", "text") if not body.get(k)]
+        nested = body.get("in_reply_to_index") is not None
+        required = ("username", "text") if nested else ("in_reply_to", "username", "text")
+        missing = [k for k in required if not body.get(k)]
         if missing:
             raise SandboxError(400, "Invalid Request", f"Missing: {', '.join(missing)}.")
         created_at = body.get("created_at")
         return {
-            "in_reply_to": int(body["in_reply_to"]),
+            "in_reply_to": None if nested else int(body["in_reply_to"]),
             "username": str(body["username"])[:15],
             "name": body.get("name"),
             "text": str(body["text"]),

@@ -232,12 +232,23 @@ class SandboxState:
         )[0]
 
     def add_replies(self, replies: list[dict]) -> list[dict]:
-        """Many replies in one transaction; each may reply to one added earlier in the list."""
+        """Many replies in one transaction; each may reply to one added earlier in the list,
+        named by `("ref", index)` as its `in_reply_to` (its id is not known until then)."""
 
         def go(db):
             accounts = {}
             created = []
-            for item in replies:
+            for position, item in enumerate(replies):
+                target = item["in_reply_to"]
+                if isinstance(target, (tuple, list)):
+                    index = int(target[1])
+                    if not 0 <= index < position:
+                        raise SandboxError(
+                            400,
+                            "Invalid Request",
+                            f"Reply {position} can only answer a reply earlier in the list.",
+                        )
+                    target = created[index]["id"]
                 username = item["username"]
                 if username not in accounts:
                     accounts[username] = self._ensure_account(
@@ -246,9 +257,7 @@ class SandboxState:
                 when = item.get("created_at")
                 if isinstance(when, str):
                     when = parse_iso(when)
-                created.append(
-                    self._insert(db, accounts[username], item["text"], item["in_reply_to"], when)
-                )
+                created.append(self._insert(db, accounts[username], item["text"], target, when))
             return created
 
         return self._write(go)

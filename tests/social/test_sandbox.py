@@ -234,3 +234,65 @@ def test_control_api_nested_replies_and_reset(sandbox, x_credentials):
     assert by_id[nested]["conversation_id"] == root
     sandbox.control("reset")
     assert sandbox.stats()["tweets"] == 0
+
+
+def test_bulk_replies_can_answer_earlier_ones_in_the_same_batch(sandbox, x_credentials):
+    c = client(sandbox, x_credentials)
+    root = c.create_tweet(text="Bulk nested", user_auth=True).data["id"]
+    ids = sandbox.bulk(
+        [
+            {"in_reply_to": root, "username": "carol", "text": "Top level"},
+            {"in_reply_to_index": 0, "username": "dave", "text": "Replying to Carol"},
+            {"in_reply_to_index": 1, "username": "carol", "text": "Replying to Dave"},
+            {"in_reply_to": root, "username": "erin", "text": "Another top level"},
+        ]
+    )
+    by_id = {t["id"]: t for t in sandbox.conversation(root)}
+    assert by_id[ids[0]]["in_reply_to_id"] == root
+    assert by_id[ids[1]]["in_reply_to_id"] == ids[0]
+    assert by_id[ids[2]]["in_reply_to_id"] == ids[1]
+    assert by_id[ids[3]]["in_reply_to_id"] == root
+    assert all(by_id[i]["conversation_id"] == root for i in ids)
+
+
+@pytest.mark.parametrize("index", [0, 5, -1, "x"])
+def test_bulk_refuses_a_reply_to_a_later_or_unknown_position_and_stores_nothing(
+    sandbox, x_credentials, index
+):
+    c = client(sandbox, x_credentials)
+    root = c.create_tweet(text="Bulk refused", user_auth=True).data["id"]
+    response = requests.post(
+        f"{sandbox.url}/_sandbox/replies/bulk",
+        json={
+            "replies": [
+                {"in_reply_to": root, "username": "carol", "text": "Top level"},
+                {"in_reply_to_index": 1 if index == 0 else index, "username": "d", "text": "?"},
+            ]
+        },
+        timeout=5,
+    )
+    assert response.status_code == 400
+    assert "earlier in the list" in response.json()["detail"]
+    assert [t["id"] for t in sandbox.conversation(root)] == [root]
+
+
+def test_the_simulator_adds_nested_replies_in_one_batch(tmp_path):
+    import random
+
+    from social.sandbox.residents import add_planned, plan_replies
+    from social.sandbox.state import SandboxState
+
+    state = SandboxState(tmp_path / "sim")
+    try:
+        council = state.account("harrowfieldbc", "Harrowfield Borough Council")
+        root = str(state.create_tweet(council, "Tell us about the new bus lanes")["id"])
+        planned = plan_replies(random.Random(3), [root], 30)
+        assert any(isinstance(p["in_reply_to"], tuple) for p in planned)
+        created = add_planned(state, planned)
+        assert len(created) == 30
+        ids = {str(t["id"]) for t in created}
+        nested = [t for t in created if str(t["in_reply_to_id"]) != root]
+        assert nested and all(str(t["in_reply_to_id"]) in ids for t in nested)
+        assert all(str(t["conversation_id"]) == root for t in created)
+    finally:
+        state.close()
