@@ -680,10 +680,12 @@ class Handler(BaseHTTPRequestHandler):
             tweet = state.add_replies([self._reply_spec(body)])[0]
             self._send(201, {"data": {"id": str(tweet["id"]), "text": tweet["text"]}})
         elif path == "/_sandbox/replies/bulk":
-            specs = [self._reply_spec(item) for item in body.get("replies", [])]
-            for position, (spec, item) in enumerate(zip(specs, body.get("replies", []))):
+            items = body.get("replies", [])
+            specs = [self._reply_spec(item) for item in items]
+            for position, item in enumerate(items):
                 if item.get("in_reply_to_index") is not None:
-                    spec["in_reply_to"] = ("ref", self._index(item["in_reply_to_index"], position))
+                    index = self._index(item["in_reply_to_index"], position)
+                    specs[position]["in_reply_to"] = ("ref", index)
             tweets = state.add_replies(specs)
             self._send(201, {"created": len(tweets), "ids": [str(t["id"]) for t in tweets]})
         elif path == "/_sandbox/faults":
