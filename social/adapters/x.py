@@ -298,14 +298,21 @@ class XAdapter(ChannelAdapter):
         return replies, (newest or cursor or None)
 
     def fetch_one(self, external_id):
-        """One post with the same fields as a pull (import by URL)."""
-        self._require("bearer_token")
+        """One post with the same fields as a pull (import by URL).
+
+        Import by URL is for accounts without search access, which often have no bearer token:
+        without one, the post is read with the account's own (OAuth 1.0a) keys, which X's
+        `GET /2/tweets/:id` accepts as well."""
+        user_auth = not self.credentials.get("bearer_token")
+        if user_auth:
+            self._require(*self.USER_KEYS)
         with translate_errors():
             response = self.client.get_tweet(
                 external_id,
                 tweet_fields=TWEET_FIELDS,
                 expansions=["author_id"],
                 user_fields=USER_FIELDS,
+                user_auth=user_auth,
             )
         if response.data is None:
             detail = "; ".join(e.get("detail", "") for e in response.errors or [])

@@ -361,3 +361,36 @@ def test_hiding_a_reply_refreshes_the_cached_thread_page(client, officer, channe
 
     ingest.replies_hide(replies=[abusive], by=officer, hidden=False)
     assert "Something abusive" in client.get(path).content.decode()
+
+
+def test_import_by_url_works_without_a_bearer_token(
+    sandbox, officer, client, monkeypatch, django_capture_on_commit_callbacks
+):
+    """An account with no search access (so no bearer token) still imports by URL."""
+    channel = Channel.objects.create(
+        name="Harrowfield Borough Council",
+        kind=Channel.Kind.X,
+        handle="harrowfieldbc",
+        consumer_key_env="TEST_NOBEARER_CK",
+        consumer_secret_env="TEST_NOBEARER_CS",
+        access_token_env="TEST_NOBEARER_AT",
+        access_token_secret_env="TEST_NOBEARER_ATS",
+        bearer_token_env="TEST_NOBEARER_BEARER",
+    )
+    monkeypatch.setenv("TEST_NOBEARER_CK", "ck")
+    monkeypatch.setenv("TEST_NOBEARER_CS", "cs")
+    monkeypatch.setenv("TEST_NOBEARER_AT", "sandbox-harrowfieldbc")
+    monkeypatch.setenv("TEST_NOBEARER_ATS", "ts")
+    monkeypatch.delenv("TEST_NOBEARER_BEARER", raising=False)
+    assert channel.missing_credentials() == ["TEST_NOBEARER_BEARER"]
+    root = approved_post(channel)
+    assert services.post_publish(post_id=root.pk) == "published"
+    root.refresh_from_db()
+    their = sandbox.reply(root.external_id, "millbrook_mo", "Replying to the council")
+    client.force_login(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/admin/social/inbox/import/", {"url": f"https://x.com/m/status/{their}"})
+    request = ReplyImport.objects.get()
+    assert request.status == ReplyImport.Status.DONE, request.error
+    reply = Reply.objects.get(external_id=their)
+    assert reply.post == root and reply.author_handle == "millbrook_mo"
