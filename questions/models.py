@@ -170,7 +170,8 @@ class QuestionQuerySet(SearchableQuerySetMixin, models.QuerySet):
         )
 
     def unanswered(self):
-        return self.filter(answer_count=0)
+        """Waiting for an answer: none yet, and still open for one (closed ones never will)."""
+        return self.filter(answer_count=0).exclude(status=Question.Status.CLOSED)
 
     def answered(self):
         return self.filter(answer_count__gt=0)

@@ -14,12 +14,16 @@ def test_list_views(client, make_question, answer_factory):
     answer_factory(question=answered)
     services.recount_question(answered.pk)
     popular = make_question(title="Why are parking permits going up to £95?", vote_count=9)
+    closed = make_question(
+        title="Can the Harvest Fair use Eastfield Park?", status=Question.Status.CLOSED
+    )
 
     def titles(url):
         html = client.get(url).content.decode()
-        return [q.title for q in (unanswered, answered, popular) if q.title in html]
+        return [q.title for q in (unanswered, answered, popular, closed) if q.title in html]
 
-    assert len(titles("/ask-the-council/")) == 3
+    assert len(titles("/ask-the-council/")) == 4
+    # Closed questions take no answers, so they are not waiting for one.
     assert titles("/ask-the-council/?view=unanswered") == [unanswered.title, popular.title]
     assert titles("/ask-the-council/?view=answered") == [answered.title]
     html = client.get("/ask-the-council/?view=votes").content.decode()
