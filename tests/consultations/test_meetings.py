@@ -181,3 +181,21 @@ def test_officers_can_also_post_updates_in_the_admin(
     update = LiveUpdate.objects.get()
     assert update.posted_by == officer
     assert sent == [update]
+
+
+def test_the_live_update_form_links_the_house_rules(client, officer, meeting, home_page):
+    from wagtail.models import Site
+
+    from portal.models import SiteSettings, StandardPage
+
+    rules = StandardPage(title="House rules", slug="house-rules")
+    home_page.add_child(instance=rules)
+    rules.save_revision().publish()
+    site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    site_settings.house_rules_page = rules
+    site_settings.save()
+    client.force_login(officer)
+    html = client.get(meeting.url).content.decode()
+    form = html.split('class="parley-live__form"')[1].split("</form>")[0]
+    assert "By posting an update you agree to follow our" in form
+    assert f'<a class="govuk-link" href="{rules.url}">house rules</a>' in form
