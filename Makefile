@@ -52,8 +52,12 @@ check: install
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py makemigrations --check --dry-run --noinput
 
+# The second run is modelsearch's own backend suite against our Whoosh backend, under its own
+# settings (tests/conformance/settings.py) and cut off from tests/conftest.py.
 pytest: install
 	$(VENV)/bin/pytest -n auto -m "not e2e" $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=tests.conformance.settings $(VENV)/bin/pytest -n 2 \
+		--confcutdir=tests/conformance tests/conformance
 
 # Exit code 5 means "no tests collected", which is fine for a run filtered to a marker.
 test-e2e: install

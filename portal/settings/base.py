@@ -5,6 +5,7 @@ integration is switched on by the presence of its variable. Nothing here is inse
 `DEBUG` is off and there is no usable secret key (dev and test set their own).
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -253,11 +254,36 @@ else:
 # Background work: django-tasks with the database backend, run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# Search: Whoosh on disk by default (search/backends/whoosh.py); OpenSearch by configuration.
+# Search: Whoosh on disk by default (search/backends/whoosh.py); OpenSearch or Elasticsearch by
+# configuration alone: MODELSEARCH_BACKENDS (JSON, the whole setting) or OPENSEARCH_URL.
 SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "search-index"))
-WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "modelsearch.backends.database"},
-}
+
+
+def search_backends(index_dir: Path) -> dict:
+    if os.environ.get("MODELSEARCH_BACKENDS"):
+        return json.loads(os.environ["MODELSEARCH_BACKENDS"])
+    if os.environ.get("OPENSEARCH_URL"):
+        version = os.environ.get("OPENSEARCH_VERSION", "2")
+        return {
+            "default": {
+                "BACKEND": f"modelsearch.backends.opensearch{version}",
+                "URLS": env_list("OPENSEARCH_URL"),
+                "INDEX_PREFIX": os.environ.get("OPENSEARCH_INDEX_PREFIX", "parley_"),
+                "TIMEOUT": int(os.environ.get("OPENSEARCH_TIMEOUT", "10")),
+            }
+        }
+    return {
+        "default": {
+            "BACKEND": "search.backends.whoosh",
+            "PATH": str(index_dir),
+            # seconds the queue drain waits for another process's index writer
+            "WRITE_TIMEOUT": float(os.environ.get("SEARCH_WRITE_TIMEOUT", "5")),
+        }
+    }
+
+
+# Wagtail reads WAGTAILSEARCH_BACKENDS; modelsearch on its own reads MODELSEARCH_BACKENDS.
+WAGTAILSEARCH_BACKENDS = MODELSEARCH_BACKENDS = search_backends(SEARCH_INDEX_DIR)
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Parley"

@@ -1,9 +1,13 @@
 """The test suite: fast hashing, in-memory cache and email, tasks run at once."""
 
+import atexit
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, STATICFILES_DIRS, VAR_DIR
+from .base import BASE_DIR, STATICFILES_DIRS, VAR_DIR, search_backends
 
 SECRET_KEY = "test-only-key"  # noqa: S105  # nosec B105
 DEBUG = False
@@ -18,7 +22,11 @@ STORAGES = {
 # Each xdist worker gets its own runtime folder for media, indexes and sandbox state.
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
 MEDIA_ROOT = VAR_DIR / "test" / _worker / "media"
-SEARCH_INDEX_DIR = VAR_DIR / "test" / _worker / "search-index"
+# The search index: a fresh folder per test run and xdist worker, removed at exit.
+_search_tmp = tempfile.mkdtemp(prefix=f"parley-search-{_worker}-")
+atexit.register(shutil.rmtree, _search_tmp, ignore_errors=True)
+SEARCH_INDEX_DIR = Path(_search_tmp) / "index"
+WAGTAILSEARCH_BACKENDS = MODELSEARCH_BACKENDS = search_backends(SEARCH_INDEX_DIR)
 SANDBOX_STATE_DIR = VAR_DIR / "test" / _worker / "x-sandbox"
 PARLEY_PRIVATE_ROOT = VAR_DIR / "test" / _worker / "private"
 PARLEY_FORM_MIN_SECONDS = 0

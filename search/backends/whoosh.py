@@ -1,0 +1,1098 @@
+"""A modelsearch backend on Whoosh: one on-disk index for every indexed model.
+
+Mirrors the structure of modelsearch's own backends (`modelsearch.backends.elasticsearchbase`):
+a mapping turns model instances into documents, query compilers turn modelsearch queries and
+queryset filters into Whoosh queries, a results class runs them, an index class writes, and a
+rebuilder builds a fresh index beside the live one and swaps it in.
+
+Documents. One document per object, keyed by its root model (multi-table inheritance: a Wagtail
+page is indexed once, at `wagtailcore.page`, with the content types of its class and every
+indexed ancestor so a search on any of them finds it). Field names carry their kind as a suffix
+so one schema of wildcard fields serves every model:
+
+- `<name>__t`   SearchField text, English (Snowball) stemming, stop words, accents folded;
+- `<name>__ac`  AutocompleteField text, edge n-grams (1 to 15 characters), no stemming;
+- `<name>__fs` / `__fi` / `__fn` / `__fd`  FilterField as keyword, integer, float or date-time
+  (sortable); `__fsm` / `__fim` for many-valued ones (tags, many-to-many);
+- RelatedFields nest their sub-fields' text under `<relation>__<name>__t`; filters through a
+  relation are answered by the database (exact Django semantics for multi-valued joins).
+
+Fields defined on a subclass are prefixed `<app>_<model>__` as in the Elasticsearch mapping.
+
+Writes. `add` and `delete` never touch the index on the request path: they record the change in
+the database (`search.PendingIndexChange`, in the same transaction as the change itself) and
+enqueue the drain task; the drain applies queued changes in batches through the single Whoosh
+writer (see `search.index_queue`). Searches raise `search.errors.SearchUnavailable` when the
+index is missing or cannot be read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import logging
+import os
+import shutil
+import threading
+import uuid
+from collections import OrderedDict
+from pathlib import Path
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, models
+from django.db.models import Subquery
+from django.db.models.expressions import Col, OrderBy
+from django.db.models.lookups import Lookup
+from django.db.models.sql import Query
+from django.db.models.sql.constants import MULTI, SINGLE
+from django.utils import timezone
+from modelsearch.backends.base import (
+    BaseIndex,
+    BaseSearchBackend,
+    BaseSearchQueryCompiler,
+    BaseSearchResults,
+    FilterFieldError,
+    get_model_root,
+)
+from modelsearch.index import (
+    AutocompleteField,
+    FilterField,
+    Indexed,
+    RelatedFields,
+    SearchField,
+    class_is_indexed,
+    get_indexed_models,
+)
+from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
+from whoosh import analysis, fields, index, query, sorting
+from whoosh.support.charset import accent_map
+
+from search.errors import SearchUnavailable
+
+logger = logging.getLogger(__name__)
+
+# Edge n-grams for autocomplete: ES's defaults in modelsearch (1 to 15 characters).
+AUTOCOMPLETE_MAX_GRAM = 15
+# Queries longer than this are cut (modelsearch's own limit for query strings is 255).
+MAX_QUERY_CHARS = 1000
+MAX_QUERY_TERMS = 64
+
+INT_TYPES = {
+    "AutoField",
+    "SmallAutoField",
+    "BigAutoField",
+    "IntegerField",
+    "SmallIntegerField",
+    "BigIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "PositiveBigIntegerField",
+    "BooleanField",
+    "NullBooleanField",
+}
+FLOAT_TYPES = {"FloatField", "DecimalField"}
+DATE_TYPES = {"DateField", "DateTimeField"}
+
+
+def text_analyzer():
+    # Snowball's English stemmer: Whoosh's default Porter stemmer makes "running" into "runn".
+    return (
+        analysis.RegexTokenizer()
+        | analysis.LowercaseFilter()
+        | analysis.CharsetFilter(accent_map)
+        | analysis.StopFilter()
+        | analysis.StemFilter(lang="en")
+    )
+
+
+def autocomplete_analyzer():
+    return (
+        analysis.RegexTokenizer()
+        | analysis.LowercaseFilter()
+        | analysis.CharsetFilter(accent_map)
+        | analysis.NgramFilter(minsize=1, maxsize=AUTOCOMPLETE_MAX_GRAM, at="start")
+    )
+
+
+_QUERY_TOKENIZER = (
+    analysis.RegexTokenizer() | analysis.LowercaseFilter() | analysis.CharsetFilter(accent_map)
+)
+_TEXT_QUERY_ANALYZER = text_analyzer()
+
+
+def build_schema():
+    schema = fields.Schema(
+        docid=fields.ID(stored=True, unique=True),
+        pk=fields.ID(stored=True),
+        pksort=fields.ID(sortable=True),
+        ctype=fields.ID(),
+    )
+    schema.add("*__t", fields.TEXT(analyzer=text_analyzer(), phrase=True), glob=True)
+    schema.add("*__ac", fields.TEXT(analyzer=autocomplete_analyzer(), phrase=False), glob=True)
+    schema.add("*__fs", fields.ID(sortable=True), glob=True)
+    schema.add("*__fsm", fields.ID(), glob=True)
+    schema.add("*__fi", fields.NUMERIC(numtype=int, bits=64, signed=True, sortable=True), glob=True)
+    schema.add("*__fim", fields.NUMERIC(numtype=int, bits=64, signed=True), glob=True)
+    schema.add("*__fn", fields.NUMERIC(numtype=float, bits=64, sortable=True), glob=True)
+    schema.add("*__fd", fields.DATETIME(sortable=True), glob=True)
+    return schema
+
+
+# Values ----------------------------------------------------------------------------------------
+
+
+def _filter_kind(type_name):
+    if type_name in INT_TYPES:
+        return "fi"
+    if type_name in FLOAT_TYPES:
+        return "fn"
+    if type_name in DATE_TYPES:
+        return "fd"
+    return "fs"
+
+
+def _to_datetime(value):
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = value.astimezone(datetime.UTC).replace(tzinfo=None)
+        return value
+    if isinstance(value, datetime.date):
+        return datetime.datetime(value.year, value.month, value.day)
+    if isinstance(value, str):
+        return _to_datetime(datetime.datetime.fromisoformat(value))
+    raise ValueError(f"not a date: {value!r}")
+
+
+def encode_filter_value(kind, value):
+    """A Python value as the indexed term for a filter field of this kind (None stays None)."""
+    if value is None:
+        return None
+    if isinstance(value, models.Model):
+        value = value.pk
+    if kind in ("fi", "fim"):
+        return int(value)
+    if kind == "fn":
+        return float(value)
+    if kind == "fd":
+        return _to_datetime(value)
+    if isinstance(value, datetime.time):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _is_many_valued(model, field):
+    try:
+        model_field = field.get_field(model)
+    except Exception:  # a callable or property: decided by its value at index time
+        return False
+    return bool(model_field.many_to_many or model_field.one_to_many)
+
+
+def pk_sort_key(pk):
+    if isinstance(pk, int):
+        return f"{pk:020d}" if pk >= 0 else f"-{-pk:019d}"
+    return str(pk)
+
+
+def _text_of(value):
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple, set)):
+        return "\n".join(_text_of(item) for item in value)
+    if isinstance(value, (models.Manager, models.QuerySet)):
+        return "\n".join(_text_of(item) for item in value.all())
+    return str(value)
+
+
+# Mapping ---------------------------------------------------------------------------------------
+
+
+class WhooshMapping:
+    """Translates a model's search_fields into Whoosh field names and documents."""
+
+    def __init__(self, model):
+        self.model = model
+        self.root = get_model_root(model)
+
+    def _prefix(self, field):
+        definition_model = field.get_definition_model(self.model)
+        if definition_model is not None and definition_model != self.root:
+            return (
+                f"{definition_model._meta.app_label.lower()}_{definition_model.__name__.lower()}__"
+            )
+        return ""
+
+    def filter_kind(self, field):
+        kind = _filter_kind(field.get_type(self.model))
+        if _is_many_valued(self.model, field):
+            kind = {"fi": "fim"}.get(kind, "fsm")
+        return kind
+
+    def column(self, field):
+        prefix = self._prefix(field)
+        if isinstance(field, FilterField):
+            return f"{prefix}{field.get_attname(self.model)}__{self.filter_kind(field)}"
+        if isinstance(field, AutocompleteField):
+            return f"{prefix}{field.get_attname(self.model)}__ac"
+        if isinstance(field, SearchField):
+            return f"{prefix}{field.get_attname(self.model)}__t"
+        raise ValueError(f"no column for {field!r}")
+
+    def text_columns(self, kind, related_prefix="", boost=1.0):
+        """(column, boost) for every SearchField ("t") or AutocompleteField ("ac"), nested too."""
+        for field in self.model.get_search_fields():
+            if isinstance(field, RelatedFields):
+                related = field.get_field(self.model).related_model
+                sub = WhooshMapping(related)
+                sub.root = related  # related models' fields are never prefixed
+                nested_prefix = f"{related_prefix}{self._prefix(field)}{field.field_name}__"
+                yield from sub._nested_columns(field.fields, kind, nested_prefix)
+            elif kind == "t" and isinstance(field, SearchField):
+                yield related_prefix + self.column(field), float(field.boost or 1.0)
+            elif kind == "ac" and isinstance(field, AutocompleteField):
+                yield related_prefix + self.column(field), 1.0
+
+    def _nested_columns(self, search_fields, kind, prefix):
+        for field in search_fields:
+            if isinstance(field, RelatedFields):
+                related = field.get_field(self.model).related_model
+                sub = WhooshMapping(related)
+                sub.root = related
+                yield from sub._nested_columns(field.fields, kind, f"{prefix}{field.field_name}__")
+            elif kind == "t" and isinstance(field, SearchField):
+                yield f"{prefix}{field.get_attname(self.model)}__t", float(field.boost or 1.0)
+            elif kind == "ac" and isinstance(field, AutocompleteField):
+                yield f"{prefix}{field.get_attname(self.model)}__ac", 1.0
+
+    def content_types(self):
+        labels = []
+        model = self.model
+        while model is not None:
+            labels.append(model._meta.label_lower)
+            model = model.indexed_get_parent() if issubclass(model, Indexed) else None
+        return labels
+
+    def document_id(self, obj):
+        return f"{self.root._meta.label_lower}:{obj.pk}"
+
+    def get_document(self, obj):
+        doc = {
+            "docid": self.document_id(obj),
+            "pk": str(obj.pk),
+            "pksort": pk_sort_key(obj.pk),
+            "ctype": self.content_types(),
+        }
+        texts: dict[str, list[str]] = {}
+        self._collect(obj, self.model.get_search_fields(), "", texts, doc, top=True)
+        for column, parts in texts.items():
+            text = "\n".join(part for part in parts if part)
+            if text:
+                doc[column] = text
+        return doc
+
+    def _collect(self, obj, search_fields, prefix, texts, doc, top):
+        model = type(obj)
+        mapping = self if top else WhooshMapping(model)
+        if not top:
+            mapping.root = model
+        for field in search_fields:
+            if isinstance(field, RelatedFields):
+                value = field.get_value(obj)
+                nested_prefix = f"{prefix}{mapping._prefix(field)}{field.field_name}__"
+                if isinstance(value, (models.Manager, models.QuerySet)):
+                    related_objects = list(value.all())
+                elif isinstance(value, models.Model):
+                    related_objects = [value]
+                else:
+                    related_objects = []
+                for related_obj in related_objects:
+                    self._collect(related_obj, field.fields, nested_prefix, texts, doc, top=False)
+            elif isinstance(field, FilterField):
+                if not top:
+                    continue  # filters through relations are answered by the database
+                self._add_filter_value(mapping, field, obj, doc)
+            elif isinstance(field, (SearchField, AutocompleteField)):
+                value = field.get_value(obj)
+                if top:
+                    column = mapping.column(field)
+                else:  # nested fields are named by the relation path alone, never prefixed
+                    suffix = "ac" if isinstance(field, AutocompleteField) else "t"
+                    column = f"{prefix}{field.get_attname(model)}__{suffix}"
+                texts.setdefault(column, []).append(_text_of(value))
+
+    def _add_filter_value(self, mapping, field, obj, doc):
+        value = field.get_value(obj)
+        kind = mapping.filter_kind(field)
+        column = mapping.column(field)
+        if isinstance(value, (models.Manager, models.QuerySet)):
+            value = list(value.values_list("pk", flat=True))
+        if isinstance(value, (list, tuple, set)):
+            values = [encode_filter_value(kind, item) for item in value]
+            values = [item for item in values if item is not None]
+            if kind in ("fs", "fi"):
+                # a callable returned several values: index them in the many-valued twin
+                kind = {"fi": "fim", "fs": "fsm"}[kind]
+                column = column[: -len(mapping.filter_kind(field))] + kind
+            if values:
+                doc[column] = values if kind != "fsm" else [str(item) for item in values]
+            return
+        encoded = encode_filter_value(kind, value)
+        if encoded is None:
+            return
+        if kind == "fsm":
+            doc[column] = [encoded]
+        elif kind == "fim":
+            doc[column] = [encoded]
+        else:
+            doc[column] = encoded
+
+
+# The on-disk index and its long-lived searcher -------------------------------------------------
+
+
+class IndexHandle:
+    """One index directory: opens it, keeps one searcher per thread, refreshes on change."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self._local = threading.local()
+
+    # Opening
+
+    def exists(self):
+        return self.path.is_dir() and index.exists_in(str(self.path))
+
+    def open(self):
+        if not self.exists():
+            raise SearchUnavailable(
+                f"The search index at {self.path} is missing: run "
+                "`manage.py rebuild_modelsearch_index` to build it."
+            )
+        try:
+            return index.open_dir(str(self.path), schema=build_schema())
+        except SearchUnavailable:
+            raise
+        except Exception as exc:
+            logger.exception("search index at %s cannot be opened", self.path)
+            raise SearchUnavailable(
+                f"The search index at {self.path} cannot be read ({exc.__class__.__name__}): "
+                "run `manage.py rebuild_modelsearch_index` to rebuild it."
+            ) from exc
+
+    def open_or_create(self):
+        """For writers: a fresh install has no index yet, so the first write creates it."""
+        if not self.exists():
+            self.path.mkdir(parents=True, exist_ok=True)
+            try:
+                return index.create_in(str(self.path), build_schema())
+            except Exception as exc:
+                raise SearchUnavailable(f"Cannot create the search index: {exc}") from exc
+        return self.open()
+
+    def _identity(self):
+        try:
+            return os.stat(self.path).st_ino
+        except OSError:
+            return None
+
+    def searcher(self):
+        """The thread's searcher, refreshed if the index changed (or was swapped by a rebuild)."""
+        state = getattr(self._local, "state", None)
+        identity = self._identity()
+        if state is not None:
+            searcher, known_identity, cache = state
+            # an index that went away makes up_to_date() raise: reopen below
+            with contextlib.suppress(Exception):
+                if known_identity == identity and searcher.up_to_date():
+                    return searcher, cache
+            with contextlib.suppress(Exception):
+                searcher.close()
+            self._local.state = None
+        ix = self.open()
+        try:
+            searcher = ix.searcher()
+        except Exception as exc:
+            logger.exception("search index at %s cannot be read", self.path)
+            raise SearchUnavailable(
+                f"The search index at {self.path} cannot be read ({exc.__class__.__name__}): "
+                "run `manage.py rebuild_modelsearch_index` to rebuild it."
+            ) from exc
+        cache = {}
+        self._local.state = (searcher, identity, cache)
+        return searcher, cache
+
+    def forget(self):
+        state = getattr(self._local, "state", None)
+        if state is not None:
+            with contextlib.suppress(Exception):
+                state[0].close()
+        self._local.state = None
+
+
+_handles: dict[str, IndexHandle] = {}
+_handles_lock = threading.Lock()
+
+
+def get_handle(path) -> IndexHandle:
+    key = str(Path(path).resolve())
+    with _handles_lock:
+        handle = _handles.get(key)
+        if handle is None:
+            handle = _handles[key] = IndexHandle(key)
+        return handle
+
+
+def filter_docset(searcher, cache, filter_query):
+    """The document numbers matching a filter, cached for the life of this searcher."""
+    key = repr(filter_query)
+    docs = cache.get(key)
+    if docs is None:
+        if len(cache) > 256:
+            cache.clear()
+        docs = frozenset(filter_query.docs(searcher))
+        cache[key] = docs
+    return docs
+
+
+class _NeedsDatabase(Exception):
+    """A filter the index cannot answer exactly: the database evaluates the queryset instead."""
+
+
+# Query compilers -------------------------------------------------------------------------------
+
+
+class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
+    DEFAULT_OPERATOR = "or"
+    HANDLES_ORDER_BY_EXPRESSIONS = True
+    text_kind = "t"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mapping = WhooshMapping(self.queryset.model)
+
+    # Fields to search
+
+    def get_columns(self):
+        """(column, boost) pairs the text query runs over."""
+        model = self.queryset.model
+        if self.fields:
+            by_name = {f.field_name: f for f in self._fields_for_restriction()}
+            return [
+                (self.mapping.column(by_name[name]), float(getattr(by_name[name], "boost", 1) or 1))
+                for name in self.fields
+                if name in by_name
+            ]
+        columns = {}
+        for indexed in get_indexed_models():
+            if not issubclass(indexed, model):
+                continue
+            for column, boost in WhooshMapping(indexed).text_columns(self.text_kind):
+                columns[column] = max(boost, columns.get(column, 0.0))
+        return sorted(columns.items())
+
+    def _fields_for_restriction(self):
+        return self.queryset.model.get_searchable_search_fields()
+
+    # Text queries
+
+    def _terms(self, text):
+        text = (text or "")[:MAX_QUERY_CHARS].replace("\x00", " ")
+        terms = []
+        for token in _TEXT_QUERY_ANALYZER(text, mode="query"):
+            if token.text not in terms:
+                terms.append(token.text)
+        return terms[:MAX_QUERY_TERMS]
+
+    def _phrase_words(self, text):
+        text = (text or "")[:MAX_QUERY_CHARS].replace("\x00", " ")
+        return [token.text for token in _TEXT_QUERY_ANALYZER(text, mode="query")][:MAX_QUERY_TERMS]
+
+    def _term_query(self, term, columns, boost):
+        return query.Or(
+            [query.Term(col, term, boost=col_boost * boost) for col, col_boost in columns]
+        )
+
+    def _plaintext(self, plain, columns, boost=1.0):
+        terms = self._terms(plain.query_string)
+        if not terms or not columns:
+            return query.NullQuery
+        boost *= float(getattr(plain, "boost", 1.0) or 1.0)
+        per_term = [self._term_query(term, columns, boost) for term in terms]
+        if len(per_term) == 1:
+            return per_term[0]
+        if plain.operator == "and":
+            return query.And(per_term)
+        return query.Or(per_term)
+
+    def _phrase(self, phrase, columns, boost=1.0):
+        words = self._phrase_words(phrase.query_string)
+        if not words or not columns:
+            return query.NullQuery
+        if len(words) == 1:
+            return self._term_query(words[0], columns, boost)
+        return query.Or(
+            [query.Phrase(col, words, boost=col_boost * boost) for col, col_boost in columns]
+        )
+
+    def _fuzzy(self, fuzzy, columns, boost=1.0):
+        terms = self._terms(fuzzy.query_string)
+        if not terms or not columns:
+            return query.NullQuery
+        per_term = [
+            query.Or(
+                [
+                    query.FuzzyTerm(col, term, boost=col_boost * boost, maxdist=1, prefixlength=1)
+                    for col, col_boost in columns
+                ]
+            )
+            for term in terms
+        ]
+        return query.And(per_term) if fuzzy.operator == "and" else query.Or(per_term)
+
+    def compile(self, search_query, columns, boost=1.0):
+        if isinstance(search_query, MatchAll):
+            return query.Every(boost=boost)
+        if isinstance(search_query, PlainText):
+            return self._plaintext(search_query, columns, boost)
+        if isinstance(search_query, Phrase):
+            return self._phrase(search_query, columns, boost)
+        if isinstance(search_query, Fuzzy):
+            return self._fuzzy(search_query, columns, boost)
+        if isinstance(search_query, Boost):
+            return self.compile(search_query.subquery, columns, boost * search_query.boost)
+        if isinstance(search_query, And):
+            parts = [self.compile(sub, columns, boost) for sub in search_query.subqueries]
+            if any(part is query.NullQuery for part in parts):
+                return query.NullQuery
+            parts = [part for part in parts if not isinstance(part, query.Every)] or [
+                query.Every(boost=boost)
+            ]
+            return parts[0] if len(parts) == 1 else query.And(parts)
+        if isinstance(search_query, Or):
+            parts = [self.compile(sub, columns, boost) for sub in search_query.subqueries]
+            parts = [part for part in parts if part is not query.NullQuery]
+            if not parts:
+                return query.NullQuery
+            return parts[0] if len(parts) == 1 else query.Or(parts)
+        if isinstance(search_query, Not):
+            inner = self.compile(search_query.subquery, columns, boost)
+            if inner is query.NullQuery:
+                return query.Every(boost=boost)
+            if isinstance(inner, query.Every):
+                return query.NullQuery
+            return query.AndNot(query.Every(boost=boost), inner)
+        raise NotImplementedError(
+            f"`{search_query.__class__.__name__}` is not supported by the Whoosh search backend."
+        )
+
+    def get_text_query(self):
+        return self.compile(self.query, self.get_columns())
+
+    # Filters
+
+    def _get_filters_from_where_node(self, where_node, check_only=False):
+        if (
+            not check_only
+            and isinstance(where_node, Lookup)
+            and isinstance(where_node.lhs, Col)
+            and where_node.lhs.target.attname.endswith("_ptr_id")
+        ):
+            # the parent link of a multi-table child is the document's own primary key
+            return self._pk_lookup(where_node.lookup_name, where_node.rhs)
+        return super()._get_filters_from_where_node(where_node, check_only=check_only)
+
+    def _pk_lookup(self, lookup, value):
+        root = self.mapping.root._meta.label_lower
+        value = self._resolve_subquery(lookup, value)
+        if lookup == "exact":
+            return query.Term("docid", f"{root}:{value}")
+        if lookup == "in":
+            return query.Or([query.Term("docid", f"{root}:{v}") for v in value]) or query.NullQuery
+        raise _NeedsDatabase
+
+    def _resolve_subquery(self, lookup, value):
+        if isinstance(value, (Query, Subquery)):
+            db_alias = self.queryset._db or DEFAULT_DB_ALIAS
+            inner = value.query if isinstance(value, Subquery) else value
+            if lookup == "in":
+                rows = inner.get_compiler(db_alias).execute_sql(result_type=MULTI)
+                return [row[0] for chunk in rows for row in chunk]
+            row = inner.get_compiler(db_alias).execute_sql(result_type=SINGLE)
+            return row[0] if row else None
+        if lookup in ("in", "range") and not isinstance(value, (list, tuple)):
+            return list(value)
+        return value
+
+    def _process_lookup(self, field_path, lookup, value):
+        if len(field_path) > 1:
+            raise _NeedsDatabase
+        field = field_path[0]
+        kind = self.mapping.filter_kind(field)
+        column = self.mapping.column(field)
+        value = self._resolve_subquery(lookup, value)
+
+        def enc(item):
+            return encode_filter_value(kind, item)
+
+        if lookup == "exact":
+            if value is None:
+                return query.AndNot(query.Every(), query.Every(column))
+            return query.Term(column, enc(value))
+        if lookup == "isnull":
+            present = query.Every(column)
+            return query.AndNot(query.Every(), present) if value else present
+        if lookup == "in":
+            terms = [query.Term(column, enc(item)) for item in value if item is not None]
+            return query.Or(terms) if terms else query.NullQuery
+        if lookup in ("startswith", "prefix") and kind in ("fs", "fsm"):
+            return query.Prefix(column, str(value))
+        if lookup in ("gt", "gte", "lt", "lte", "range"):
+            if lookup == "range":
+                start, end = (enc(v) for v in value)
+                start_excl = end_excl = False
+            else:
+                bound = enc(value)
+                start = bound if lookup in ("gt", "gte") else None
+                end = bound if lookup in ("lt", "lte") else None
+                start_excl = lookup == "gt"
+                end_excl = lookup == "lt"
+            if kind in ("fs", "fsm"):
+                return query.TermRange(column, start, end, startexcl=start_excl, endexcl=end_excl)
+            if kind == "fd":
+                return query.DateRange(column, start, end, startexcl=start_excl, endexcl=end_excl)
+            return query.NumericRange(column, start, end, startexcl=start_excl, endexcl=end_excl)
+        raise _NeedsDatabase
+
+    def _process_match_none(self):
+        return query.NullQuery
+
+    def _connect_filters(self, filters, connector, negated):
+        filters = [f for f in filters if f is not None]
+        if not filters:
+            return query.NullQuery if negated else None
+        if len(filters) == 1:
+            combined = filters[0]
+        elif connector == "AND":
+            combined = query.And(filters)
+        else:
+            combined = query.Or(filters)
+        if negated:
+            return query.AndNot(query.Every(), combined)
+        return combined
+
+    def get_filter_query(self):
+        """The content-type filter plus the queryset's filters, as one Whoosh query.
+
+        Filters through relations (and lookups the index cannot answer) are evaluated by the
+        database: the filter becomes the queryset's own primary keys.
+        """
+        content_type = query.Term("ctype", self.queryset.model._meta.label_lower)
+        if self.queryset.query.is_empty():
+            return query.NullQuery
+        try:
+            filters = self._get_filters_from_queryset()
+        except _NeedsDatabase:
+            root = self.mapping.root._meta.label_lower
+            pks = self.queryset.order_by().values_list("pk", flat=True)
+            filters = query.Or([query.Term("docid", f"{root}:{pk}") for pk in pks])
+            if not filters.subqueries:
+                return query.NullQuery
+        if filters is None:
+            return content_type
+        return query.And([content_type, filters])
+
+    # Ordering
+
+    def get_sort(self):
+        if self.order_by_relevance:
+            return None
+        if not self.queryset.ordered:
+            return sorting.FieldFacet("pksort", reverse=True)
+        facets = []
+        for item in self.queryset.query.order_by:
+            if isinstance(item, OrderBy):
+                expression = item.expression
+                name = getattr(expression, "name", None)
+                if name is None:
+                    continue
+                field = self._get_filterable_field(name)
+                reverse = item.descending
+            else:
+                reverse = item.startswith("-")
+                name = item.lstrip("-")
+                if name == "pk":
+                    facets.append(sorting.FieldFacet("pksort", reverse=reverse))
+                    continue
+                field = self._get_filterable_field(name)
+            if field is None or self.mapping.filter_kind(field) in ("fsm", "fim"):
+                continue
+            facets.append(sorting.FieldFacet(self.mapping.column(field), reverse=reverse))
+        if not facets:
+            return sorting.FieldFacet("pksort", reverse=True)
+        facets.append(sorting.FieldFacet("pksort"))
+        return sorting.MultiFacet(facets)
+
+    def _get_order_by(self):
+        # Accept "pk" as an ordering (Wagtail orders by it); check the rest as usual.
+        if self.order_by_relevance:
+            return
+        for item in self.queryset.query.order_by:
+            if isinstance(item, str) and item.lstrip("-") == "pk":
+                continue
+            if isinstance(item, OrderBy):
+                continue
+            reverse = item.startswith("-")
+            name = item.lstrip("-")
+            field = self._get_filterable_field(name)
+            if field is None:
+                from modelsearch.backends.base import OrderByFieldError
+
+                raise OrderByFieldError(
+                    f'Cannot sort search results with field "{name}". Please add '
+                    f'index.FilterField("{name}") to {self.queryset.model.__name__}.search_fields.',
+                    field_name=name,
+                )
+            yield reverse, field
+
+
+class WhooshAutocompleteQueryCompiler(WhooshSearchQueryCompiler):
+    text_kind = "ac"
+
+    def _fields_for_restriction(self):
+        return self.queryset.model.get_autocomplete_search_fields()
+
+    def check(self):
+        # fields= names autocomplete fields here, not search fields
+        if self.fields:
+            allowed = {f.field_name for f in self._fields_for_restriction()}
+            for name in self.fields:
+                if name not in allowed:
+                    from modelsearch.backends.base import SearchFieldError
+
+                    raise SearchFieldError(
+                        f'Cannot autocomplete with field "{name}". Please add '
+                        f'index.AutocompleteField("{name}") to '
+                        f"{self.queryset.model.__name__}.search_fields.",
+                        field_name=name,
+                    )
+            self_fields, self.fields = self.fields, None
+            try:
+                super().check()
+            finally:
+                self.fields = self_fields
+            return
+        super().check()
+
+    def _terms(self, text):
+        text = (text or "")[:MAX_QUERY_CHARS].replace("\x00", " ")
+        terms = []
+        for token in _QUERY_TOKENIZER(text, mode="query"):
+            term = token.text[:AUTOCOMPLETE_MAX_GRAM]
+            if term not in terms:
+                terms.append(term)
+        return terms[:MAX_QUERY_TERMS]
+
+    _phrase_words = _terms
+
+
+# Results ---------------------------------------------------------------------------------------
+
+
+class WhooshSearchResults(BaseSearchResults):
+    supports_facet = True
+
+    def _prepare(self):
+        handle = self.backend.handle
+        searcher, cache = handle.searcher()
+        compiler = self.query_compiler
+        text_query = compiler.get_text_query()
+        filter_query = compiler.get_filter_query()
+        return searcher, cache, text_query, filter_query
+
+    def _run(self, searcher, cache, text_query, filter_query, limit):
+        if text_query is query.NullQuery or filter_query is query.NullQuery:
+            return None
+        try:
+            allowed = filter_docset(searcher, cache, filter_query)
+            return searcher.search(
+                text_query,
+                filter=set(allowed) if not isinstance(allowed, set) else allowed,
+                limit=limit,
+                sortedby=self.query_compiler.get_sort(),
+                terms=False,
+            )
+        except SearchUnavailable:
+            raise
+        except (NotImplementedError, FilterFieldError):
+            raise
+        except Exception as exc:
+            logger.exception("search index could not answer a query")
+            self.backend.handle.forget()
+            raise SearchUnavailable(
+                f"The search index cannot be read ({exc.__class__.__name__}): run "
+                "`manage.py rebuild_modelsearch_index` to rebuild it."
+            ) from exc
+
+    def _do_search(self):
+        if self.stop is not None and self.stop <= self.start:
+            return []
+        searcher, cache, text_query, filter_query = self._prepare()
+        hits = self._run(searcher, cache, text_query, filter_query, self.stop)
+        if hits is None:
+            return []
+        if self._count_cache is None and self.stop is None:
+            self._count_cache = max(len(hits) - self.start, 0)
+        page = hits[self.start : self.stop] if self.stop is not None else hits[self.start :]
+        pks = [hit["pk"] for hit in page]
+        scores = {
+            hit["pk"]: float(hit.score) if isinstance(hit.score, (int, float)) else 0.0
+            for hit in page
+        }
+        objects = {str(obj.pk): obj for obj in self.query_compiler.queryset.filter(pk__in=pks)}
+        results = []
+        for pk in pks:
+            obj = objects.get(pk)
+            if obj is None:
+                continue
+            if self._score_field:
+                setattr(obj, self._score_field, scores[pk])
+            results.append(obj)
+        return results
+
+    def _matching_docs(self):
+        searcher, cache, text_query, filter_query = self._prepare()
+        if text_query is query.NullQuery or filter_query is query.NullQuery:
+            return searcher, set()
+        try:
+            allowed = filter_docset(searcher, cache, filter_query)
+            if isinstance(text_query, query.Every):
+                return searcher, set(allowed)
+            return searcher, {doc for doc in text_query.docs(searcher) if doc in allowed}
+        except Exception as exc:
+            logger.exception("search index could not answer a query")
+            self.backend.handle.forget()
+            raise SearchUnavailable(
+                f"The search index cannot be read ({exc.__class__.__name__})."
+            ) from exc
+
+    def _do_count(self):
+        _searcher, docs = self._matching_docs()
+        count = max(len(docs) - self.start, 0)
+        if self.stop is not None:
+            count = min(count, self.stop - self.start)
+        return count
+
+    def facet(self, field_name):
+        compiler = self.query_compiler
+        field = compiler._get_filterable_field(field_name)
+        if field is None:
+            raise FilterFieldError(
+                f'Cannot facet search results with field "{field_name}". Please add '
+                f"index.FilterField('{field_name}') to "
+                f"{compiler.queryset.model.__name__}.search_fields.",
+                field_name=field_name,
+            )
+        column = compiler.mapping.column(field)
+        kind = compiler.mapping.filter_kind(field)
+        searcher, docs = self._matching_docs()
+        counts = {}
+        covered = set()
+        if docs:
+            reader = searcher.reader()
+            fieldobj = searcher.schema[column]
+            if kind in ("fi", "fim", "fn", "fd"):
+                terms = fieldobj.sortable_terms(reader, column)
+            else:
+                terms = reader.lexicon(column) if column in reader.indexed_field_names() else []
+            for term in terms:
+                matched = set(reader.postings(column, term).all_ids()) & docs
+                if not matched:
+                    continue
+                value = fieldobj.from_bytes(term) if kind != "fs" and kind != "fsm" else None
+                if value is None:
+                    value = term.decode("utf-8")
+                counts[value] = counts.get(value, 0) + len(matched)
+                covered |= matched
+        missing = len(docs - covered)
+        if missing:
+            counts[None] = missing
+        ordered = sorted(counts.items(), key=lambda item: -item[1])
+        return OrderedDict(ordered)
+
+
+# Index and rebuild ------------------------------------------------------------------------------
+
+
+class WhooshIndex(BaseIndex):
+    """The single index; writes go through the queue (see module docstring)."""
+
+    def __init__(self, backend, path=None):
+        super().__init__(backend)
+        self.path = Path(path or backend.path)
+        self.handle = get_handle(self.path)
+        self.direct = path is not None and Path(path) != Path(backend.path)
+
+    def get_key(self):
+        return str(self.path)
+
+    def __str__(self):
+        return str(self.path)
+
+    def add_model(self, model):
+        pass
+
+    def refresh(self):
+        """Make recent changes searchable: apply anything still queued."""
+        from search import index_queue
+
+        index_queue.drain(backend=self.backend)
+
+    def reset(self):
+        if self.path.exists():
+            shutil.rmtree(self.path)
+        self.path.mkdir(parents=True, exist_ok=True)
+        index.create_in(str(self.path), build_schema())
+        self.handle.forget()
+
+    def add_items(self, model, items):
+        if not class_is_indexed(model):
+            return
+        items = list(items)
+        if not items:
+            return
+        if self.direct:
+            self.write_documents(model, items)
+            return
+        from search import index_queue
+
+        index_queue.record_updates(items)
+
+    def delete_item(self, item):
+        if not class_is_indexed(type(item)):
+            return
+        from search import index_queue
+
+        index_queue.record_delete(WhooshMapping(type(item)).document_id(item))
+
+    # Direct writes: only the rebuilder and the queue drain call these.
+
+    def write_documents(self, model, items, writer=None):
+        mapping = WhooshMapping(model)
+        docs = [mapping.get_document(item) for item in items]
+        if writer is not None:
+            for doc in docs:
+                writer.update_document(**doc)
+            return
+        ix = self.handle.open_or_create()
+        with ix.writer(limitmb=self.backend.limitmb) as own_writer:
+            for doc in docs:
+                own_writer.add_document(**doc)
+
+
+class WhooshIndexRebuilder:
+    """Builds a new index beside the live one, then swaps it in.
+
+    The live index's write lock is held for the whole rebuild, so queued changes wait (they stay
+    in the queue) and are applied to the new index once it is in place.
+    """
+
+    def __init__(self, index_obj):
+        self.live = index_obj
+        self.backend = index_obj.backend
+        self.build_path = self.live.path.with_name(
+            f"{self.live.path.name}.rebuild-{uuid.uuid4().hex[:8]}"
+        )
+        self.index = WhooshIndex(self.backend, path=self.build_path)
+        self.lock = None
+        self.writer = None
+
+    def start(self):
+        live_path = self.live.path
+        if index.exists_in(str(live_path)) if live_path.is_dir() else False:
+            try:
+                ix = index.open_dir(str(live_path))
+                self.lock = ix.lock("WRITELOCK")
+                self.lock.acquire(blocking=True)
+            except Exception:  # a corrupt live index: nothing to protect, it is replaced
+                self.lock = None
+        self.index.reset()
+        return self
+
+    # The rebuild command adds through this object (it mimics an index).
+
+    def add_model(self, model):
+        pass
+
+    def add_items(self, model, items):
+        if not class_is_indexed(model):
+            return
+        if self.writer is None:
+            ix = index.open_dir(str(self.build_path), schema=build_schema())
+            self.writer = ix.writer(limitmb=self.backend.limitmb, procs=1)
+        mapping = WhooshMapping(model)
+        for item in items:
+            self.writer.add_document(**mapping.get_document(item))
+
+    def finish(self):
+        if self.writer is not None:
+            self.writer.commit(optimize=True)
+            self.writer = None
+        live = self.live.path
+        old = live.with_name(f"{live.name}.old-{uuid.uuid4().hex[:8]}")
+        if live.exists():
+            os.replace(live, old)
+        os.replace(self.build_path, live)
+        if self.lock is not None:
+            with contextlib.suppress(Exception):  # the lock file moved with the old index
+                self.lock.release()
+        shutil.rmtree(old, ignore_errors=True)
+        self.live.handle.forget()
+        from search import index_queue
+
+        index_queue.drain(backend=self.backend)
+
+    def abort(self):
+        if self.writer is not None:
+            self.writer.cancel()
+        shutil.rmtree(self.build_path, ignore_errors=True)
+        if self.lock is not None:
+            self.lock.release()
+
+    def __str__(self):
+        return str(self.live.path)
+
+
+# Backend ---------------------------------------------------------------------------------------
+
+
+class WhooshSearchBackend(BaseSearchBackend):
+    query_compiler_class = WhooshSearchQueryCompiler
+    autocomplete_query_compiler_class = WhooshAutocompleteQueryCompiler
+    results_class = WhooshSearchResults
+    index_class = WhooshIndex
+    rebuilder_class = WhooshIndexRebuilder
+    # Indexing only records the change in the queue; never let a failure there break a save.
+    catch_indexing_errors = True
+
+    def __init__(self, params):
+        super().__init__(params)
+        params = dict(params)
+        path = params.pop("PATH", None) or getattr(
+            settings, "SEARCH_INDEX_DIR", Path(settings.BASE_DIR) / "var" / "search-index"
+        )
+        self.path = Path(path)
+        self.write_timeout = float(params.pop("WRITE_TIMEOUT", 5.0))
+        self.batch_size = int(params.pop("BATCH_SIZE", 500))
+        self.limitmb = int(params.pop("LIMITMB", 128))
+        self.handle = get_handle(self.path)
+
+    def get_index_for_model(self, model):
+        return self.index_class(self)
+
+    def get_index(self):
+        return self.index_class(self)
+
+
+SearchBackend = WhooshSearchBackend
