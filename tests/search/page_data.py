@@ -93,7 +93,7 @@ def content(home_page, question_index):
         meetings,
         slug="cabinet-potholes",
         title="Cabinet: pothole funding",
-        summary="Cabinet decides on the pothole repair budget.",
+        summary="Cabinet decides on the budget for potholes.",
         starts_at=now + timedelta(days=5),
         ends_at=now + timedelta(days=5, hours=2),
     )
