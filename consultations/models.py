@@ -244,6 +244,7 @@ class ConsultationPage(RoutablePageMixin, Page):
         index.SearchField("decision"),
         index.AutocompleteField("title"),
         index.RelatedFields("tags", [index.SearchField("name"), index.FilterField("slug")]),
+        index.FilterField("tags"),
         index.FilterField("opens_at"),
         index.FilterField("closes_at"),
         index.FilterField("decision"),

@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("portal.account_urls")),
     path("scrutiny/", include("scrutiny.urls")),
+    path("search/", include("search.urls")),
 ]
 
 if settings.DEBUG:

@@ -238,7 +238,10 @@ class Question(index.Indexed, models.Model):
         index.SearchField("title", boost=3),
         index.AutocompleteField("title"),
         index.SearchField("body"),
-        index.RelatedFields("tags", [index.SearchField("name", boost=2)]),
+        index.RelatedFields(
+            "tags", [index.SearchField("name", boost=2), index.FilterField("slug")]
+        ),
+        index.FilterField("tags"),
         index.FilterField("status"),
         index.FilterField("is_hidden"),
         index.FilterField("created_at"),
@@ -365,7 +368,15 @@ class Answer(index.Indexed, models.Model):
 
     search_fields = [
         index.SearchField("body"),
-        index.RelatedFields("question", [index.SearchField("title")]),
+        # The question's visibility is filtered on too, so hidden threads' answers stay out.
+        index.RelatedFields(
+            "question",
+            [
+                index.SearchField("title"),
+                index.FilterField("status"),
+                index.FilterField("is_hidden"),
+            ],
+        ),
         index.FilterField("question_id"),
         index.FilterField("status"),
         index.FilterField("is_hidden"),

@@ -4,7 +4,7 @@ Every selector runs a fixed number of queries whatever the number of rows, so pa
 them stay fast with hundreds of answers and comments.
 """
 
-import re
+import logging
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -15,6 +15,8 @@ from taggit.models import Tag
 
 from . import permissions
 from .models import Answer, Comment, Flag, Follow, Question, QuestionIndexPage, Vote
+
+logger = logging.getLogger(__name__)
 
 INDEX_URL_CACHE_KEY = "questions:index-url"
 INDEX_URL_TTL = 60 * 10
@@ -34,7 +36,6 @@ STOP_WORDS = frozenset(
     their them then there these they this to too under until up very was we were what when where
     which while who whom why will with would you your yours please council""".split()
 )
-_WORD = re.compile(r"[\w'’-]+", re.UNICODE)
 
 
 def index_page() -> QuestionIndexPage | None:
@@ -94,31 +95,22 @@ def questions_about(page, *, limit: int | None = None):
     return list(qs[:limit] if limit else qs)
 
 
-def _significant_words(text: str) -> list[str]:
-    words = [w.strip("'’-").lower() for w in _WORD.findall(text or "")]
-    return [w for w in words if len(w) > 2 and w not in STOP_WORDS]
-
-
 def similar_questions(text: str, *, limit: int = 5) -> list[Question]:
-    """Public questions whose titles look like `text` (for the ask form), best first."""
-    words = _significant_words(text)
-    if not words:
-        return []
-    base = Question.objects.public()
-    found: list[Question] = []
-    try:
-        found = list(base.search(" ".join(words), operator="or")[:limit])
-        if len(found) < limit:
-            # The word being typed is usually incomplete: autocomplete catches "recyc" etc.
-            seen = {q.pk for q in found}
-            more = base.autocomplete(" ".join(words[-3:]), operator="or")[: limit * 2]
-            found += [q for q in more if q.pk not in seen][: limit - len(found)]
-    except Exception:  # noqa: BLE001 - suggestions must never break asking
-        import logging
+    """Public questions like `text` (a title being typed on the ask form), best first; empty
+    when search cannot answer, so asking never depends on the index."""
+    from search.errors import SearchUnavailable
+    from search.selectors import similar
 
-        logging.getLogger(__name__).exception("Similar question search failed")
+    try:
+        return similar(
+            Question.objects.public().select_related("author"),
+            text,
+            limit=limit,
+            stop_words=STOP_WORDS,
+        )
+    except SearchUnavailable:
+        logger.warning("Similar questions unavailable: the search index cannot answer")
         return []
-    return found[:limit]
 
 
 def question_list(*, view: str = "newest", tag: Tag | None = None):

@@ -127,6 +127,10 @@ class InquiryPage(RoutablePageMixin, Page):
         index.SearchField("committee"),
         index.SearchField("terms_of_reference"),
         index.SearchField("key_questions"),
+        index.SearchField("final_report"),
+        index.AutocompleteField("title"),
+        index.FilterField("evidence_opens"),
+        index.FilterField("evidence_closes"),
     ]
 
     parent_page_types = ["scrutiny.InquiryIndexPage"]
@@ -490,6 +494,10 @@ class Evidence(index.Indexed, models.Model):
         index.FilterField("is_public"),
         index.FilterField("consent"),
         index.FilterField("captured_at"),
+        index.FilterField("said_at"),
+        index.FilterField("id"),
+        index.FilterField("themes"),
+        index.RelatedFields("themes", [index.SearchField("name"), index.FilterField("slug")]),
     ]
 
     class Meta:
