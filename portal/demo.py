@@ -95,6 +95,60 @@ def _rich(*paragraphs: str) -> list:
     return [("paragraph", "".join(f"<p>{p}</p>" for p in paragraphs))]
 
 
+def privacy_notice_body() -> list:
+    """The privacy notice: what the service actually stores (tests/portal/test_privacy.py
+    checks it names every table of the data download and the retention periods in settings)."""
+    from django.conf import settings
+
+    return [
+        *_rich(
+            "Harrowfield Borough Council is the data controller for this service. "
+            "We use your information to run public questions, consultations and scrutiny "
+            "inquiries, under our public task (UK GDPR Article 6(1)(e)).",
+        ),
+        ("heading", {"text": "What we store", "size": "m"}),
+        *_rich(
+            "Your account: your email address, display name, password (only as a one-way "
+            "hash), whether you have confirmed your email, how often you want emails, when "
+            "you joined and last signed in, and, if you give it, your X handle. Staff accounts "
+            "also hold a job title and department.",
+            "What you post: your questions, answers and comments, your votes, the questions, "
+            "consultations and inquiries you follow, reports you make about posts, your "
+            "consultation responses (with the name and email you gave, if any, and your "
+            "consent choices) and evidence you submit to an inquiry (with any organisation "
+            "and contact email you gave).",
+            "The emails we send you, so you can see them on your account.",
+            "When we post to X, replies to our posts are brought back with the author's "
+            "public handle, name and the reply's text, and the raw data X sent. If you link "
+            "your X handle, your replies on X are included in your data download.",
+            "Staff: the posts to X you drafted or approved and the meeting live updates you "
+            "posted.",
+            "We count requests per IP address for a few minutes to stop abuse; we do not "
+            "store IP addresses with what you post.",
+        ),
+        ("heading", {"text": "How long we keep it", "size": "m"}),
+        *_rich(
+            "Accounts whose email address is never confirmed are deleted after "
+            f"{settings.PARLEY_RETENTION_UNVERIFIED_DAYS} days.",
+            "The raw data X sends with each reply is deleted after "
+            f"{settings.PARLEY_RETENTION_RAW_X_DAYS} days; the reply's text and author stay "
+            "while it is used by officers or as evidence.",
+            "Evidence packs exported for committees are deleted after 7 days.",
+            "Everything else is kept while your account exists.",
+        ),
+        ("heading", {"text": "Your rights", "size": "m"}),
+        *_rich(
+            "You can download everything we hold about you, as JSON and CSV files in a ZIP, "
+            "from your account page.",
+            "You can delete your account there too. What you posted stays but shows as "
+            "'Former resident'; your email address, name, X handle, follows and email history "
+            "are erased; your consultation responses lose your name and email; your replies "
+            "on X stop being shown here; and evidence you gave keeps its reference with your "
+            "name removed, and we log that removal.",
+        ),
+    ]
+
+
 def seed(write=print) -> DemoContext:
     site = Site.objects.get(is_default_site=True)
     home = site.root_page.specific
@@ -166,27 +220,7 @@ def seed(write=print) -> DemoContext:
         "privacy",
         title="Privacy notice",
         summary="What we collect when you use this service, why, and how long we keep it.",
-        body=[
-            *_rich(
-                "Harrowfield Borough Council is the data controller for this service. "
-                "We use your information to run public questions and consultations, under "
-                "our public task (UK GDPR Article 6(1)(e)).",
-            ),
-            ("heading", {"text": "What we store", "size": "m"}),
-            *_rich(
-                "Your email address and display name; what you post (questions, answers, "
-                "comments, votes, follows, consultation responses and evidence you submit); "
-                "your email settings; and, if you give it, your X handle.",
-                "When we post to X, replies from X are brought back with the author's public "
-                "handle and name, and the reply's text.",
-            ),
-            ("heading", {"text": "Your rights", "size": "m"}),
-            *_rich(
-                "You can download everything we hold about you, and delete your account, from "
-                "your account page. When you delete your account, what you posted stays but "
-                "shows as 'Former resident'.",
-            ),
-        ],
+        body=privacy_notice_body(),
     )
     accessibility = ctx.page(
         home,

@@ -107,6 +107,7 @@ def account_erase(*, user: User, by: User) -> None:
         fn(user, by=by)
     EmailAddress.objects.filter(user=user).delete()
     Notification.objects.filter(user=user).delete()
+    _erase_admin_profile(user)
     user.groups.clear()
     user.user_permissions.clear()
     user.email = f"erased-{user.pk}@invalid.example"
@@ -121,9 +122,21 @@ def account_erase(*, user: User, by: User) -> None:
     user.is_active = False
     user.is_staff = False
     user.is_superuser = False
+    user.last_login = None
     user.set_unusable_password()
     user.save()
     log(instance=user, action="parley.account_erased", user=None if by.pk == user.pk else by)
+
+
+def _erase_admin_profile(user: User) -> None:
+    """Wagtail's profile for staff: their avatar photo goes, the rest is preferences."""
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.objects.filter(user=user).first()
+    if profile is not None and profile.avatar:
+        profile.avatar.delete(save=False)
+        profile.avatar = None
+        profile.save(update_fields=["avatar"])
 
 
 def purge_expired(*, now=None) -> list[tuple[str, int]]:

@@ -353,3 +353,86 @@ def reported_items() -> list[dict]:
         )
         entry["flags"].append(f)
     return sorted(grouped.values(), key=lambda e: (-len(e["flags"]), e["first_reported"]))
+
+
+def personal_data(user) -> list[tuple[str, list[dict]]]:
+    """Everything the questions app holds about a person, as tables for their data download."""
+    questions = Question.objects.filter(author=user).prefetch_related("tags").order_by("pk")
+    answers = Answer.objects.filter(author=user).select_related("question").order_by("pk")
+    comments = Comment.objects.filter(author=user).select_related("question").order_by("pk")
+    votes = Vote.objects.filter(user=user).select_related("question", "answer__question")
+    follows = Follow.objects.filter(user=user).select_related("question").order_by("pk")
+    reports = Flag.objects.filter(reporter=user).order_by("pk")
+
+    def when(value):
+        return value.isoformat() if value else ""
+
+    return [
+        (
+            "questions",
+            [
+                {
+                    "title": q.title,
+                    "details": q.body,
+                    "status": q.get_status_display(),
+                    "topics": ", ".join(t.name for t in q.tags.all()),
+                    "asked_at": when(q.created_at),
+                    "published_at": when(q.published_at),
+                    "url": q.get_absolute_url() if q.is_public else "",
+                }
+                for q in questions
+            ],
+        ),
+        (
+            "answers",
+            [
+                {
+                    "question": a.question.title,
+                    "answer": a.body,
+                    "official": a.is_official,
+                    "status": a.get_status_display(),
+                    "answered_at": when(a.created_at),
+                }
+                for a in answers
+            ],
+        ),
+        (
+            "comments",
+            [
+                {
+                    "question": c.question.title,
+                    "comment": c.body,
+                    "status": c.get_status_display(),
+                    "commented_at": when(c.created_at),
+                }
+                for c in comments
+            ],
+        ),
+        (
+            "votes",
+            [
+                {
+                    "on": "answer" if v.answer_id else "question",
+                    "question": (v.answer.question if v.answer_id else v.question).title,
+                    "voted_at": when(v.created_at),
+                }
+                for v in votes.order_by("pk")
+            ],
+        ),
+        (
+            "questions_followed",
+            [{"question": f.question.title, "since": when(f.created_at)} for f in follows],
+        ),
+        (
+            "reports_you_made",
+            [
+                {
+                    "reason": r.get_reason_display(),
+                    "details": r.details,
+                    "status": r.get_status_display(),
+                    "reported_at": when(r.created_at),
+                }
+                for r in reports
+            ],
+        ),
+    ]

@@ -758,3 +758,23 @@ def person_notify(
             url=url,
         )
     )
+
+
+@transaction.atomic
+def personal_data_erase(*, user: User, by: User) -> None:
+    """Erasure: the person's questions, answers and comments stay, shown as 'Former resident'
+    (the user row is anonymised by portal.privacy); what only concerns them goes.
+
+    Follows go (they would send email to an erased address), with each thread's follower count
+    recounted; the free text of reports they made goes (it can name people); every thread they
+    wrote in is re-rendered so cached pages stop showing their name.
+    """
+    followed = list(Follow.objects.filter(user=user).values_list("question_id", flat=True))
+    Follow.objects.filter(user=user).delete()
+    for question_id in followed:
+        Question.objects.filter(pk=question_id).update(
+            follower_count=Follow.objects.filter(question_id=question_id).count()
+        )
+    Flag.objects.filter(reporter=user).update(details="")
+    threads_touch_for_author(user_id=user.pk)
+    Question.objects.filter(pk__in=followed).update(thread_version=F("thread_version") + 1)

@@ -362,3 +362,15 @@ def account_links(request):
             "order": 20,
         }
     ]
+
+
+@hooks.register("parley_personal_data")
+def questions_personal_data(user):
+    return selectors.personal_data(user)
+
+
+@hooks.register("parley_erase_personal_data")
+def questions_erase_personal_data(user, by):
+    from .services import personal_data_erase
+
+    personal_data_erase(user=user, by=by)

@@ -11,7 +11,7 @@ from datetime import datetime, time
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import ModelLogEntry
@@ -775,7 +775,12 @@ def evidence_erase_author(*, user, by) -> int:
     """Erasure: evidence keeps its reference and text; the author's identity is redacted."""
     from portal.privacy import FORMER_RESIDENT
 
-    rows = list(Evidence.objects.select_for_update().filter(author_user=user))
+    # Their own submissions, and replies on X under the handle they linked to their account.
+    mine = Q(author_user=user)
+    handle = (getattr(user, "x_handle", "") or "").lstrip("@")
+    if handle:
+        mine |= Q(source_kind=SourceKind.X_REPLY, author_handle__iexact=handle)
+    rows = list(Evidence.objects.select_for_update().filter(mine))
     Evidence.objects.filter(pk__in=[e.pk for e in rows]).update(
         author_name=FORMER_RESIDENT,
         author_handle="",

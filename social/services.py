@@ -585,3 +585,14 @@ def publish_due(limit: int = 50) -> dict:
         outcome = post_delete_on_x(post_id=pk)
         results[f"delete_{outcome}"] = results.get(f"delete_{outcome}", 0) + 1
     return results
+
+
+def raw_json_purge_expired(*, now=None) -> int:
+    """Retention: drop the raw X JSON of replies fetched more than
+    PARLEY_RETENTION_RAW_X_DAYS ago. The reply's text, author and links stay (they are what
+    officers and evidence use); the raw payload holds more than we need to keep."""
+    from .models import Reply
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.PARLEY_RETENTION_RAW_X_DAYS)
+    return Reply.objects.filter(fetched_at__lt=cutoff).exclude(raw={}).update(raw={})

@@ -248,3 +248,10 @@ def social_erase_personal_data(user, by):
             author_id="",
             raw={},
         )
+
+
+@hooks.register("parley_retention_purges")
+def social_purges(now):
+    from .services import raw_json_purge_expired
+
+    return [("raw X reply data", raw_json_purge_expired(now=now))]

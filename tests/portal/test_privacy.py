@@ -20,7 +20,9 @@ def test_download_contains_every_table_as_json_and_csv(client, resident):
     Notification.objects.create(user=resident, kind="t", subject="=HYPERLINK(1)", body="hi")
 
     def extra(user):
-        return [("questions", [{"title": "When are bins collected?", "author": user.display_name}])]
+        return [
+            ("extra_table", [{"title": "When are bins collected?", "author": user.display_name}])
+        ]
 
     client.force_login(resident)
     with hooks.register_temporarily("parley_personal_data", extra):
@@ -31,10 +33,16 @@ def test_download_contains_every_table_as_json_and_csv(client, resident):
     assert response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.content))
     names = set(archive.namelist())
-    assert {"account.json", "account.csv", "questions.json", "questions.csv", "README.txt"} <= names
+    assert {
+        "account.json",
+        "account.csv",
+        "extra_table.json",
+        "extra_table.csv",
+        "README.txt",
+    } <= names
     account = json.loads(archive.read("account.json"))[0]
     assert account["email"] == resident.email
-    assert "When are bins collected?" in archive.read("questions.csv").decode()
+    assert "When are bins collected?" in archive.read("extra_table.csv").decode()
     # spreadsheet exports never carry a live formula
     assert "'=HYPERLINK(1)" in archive.read("emails_sent_to_you.csv").decode()
 
