@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal import submissions
 from portal.ratelimit import rate_limit
 from portal.text import render_plain_text
 from questions import selectors as question_selectors
@@ -118,7 +119,8 @@ def respond(request, page):
     form = ResponseForm(request.POST or None, page=page, user=request.user)
     if request.method == "POST":
         if form.is_valid():
-            try:
+
+            def store() -> str:
                 response = services.response_submit(
                     page=page,
                     answers=form.answers(),
@@ -128,12 +130,22 @@ def respond(request, page):
                     email=form.cleaned_data.get("email") or "",
                     by=request.user,
                 )
+                return response.reference
+
+            try:
+                # a response sent twice (double click, resend) is stored once
+                outcome = submissions.run_once(
+                    key=submissions.submission_key(request, form, f"respond:{page.pk}"),
+                    action=store,
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
+                reference = outcome.result
                 refs = request.session.get(SESSION_KEY, [])
-                request.session[SESSION_KEY] = [*refs[-19:], response.reference]
-                return redirect(page.url + page.reverse_subpage("received", [response.reference]))
+                if reference not in refs:
+                    request.session[SESSION_KEY] = [*refs[-19:], reference]
+                return redirect(page.url + page.reverse_subpage("received", [reference]))
         form.refresh_timestamp()
     return TemplateResponse(
         request,
@@ -265,12 +277,25 @@ def post_live_update(request, page):
         raise PermissionDenied("Only officers can post live updates.")
     form = LiveUpdateForm(request.POST)
     if form.is_valid():
+
+        def store() -> str:
+            update = services.live_update_post(
+                meeting=page, text=form.cleaned_data["text"], by=request.user
+            )
+            return f"{page.url}#{update.anchor}"
+
         try:
-            services.live_update_post(meeting=page, text=form.cleaned_data["text"], by=request.user)
+            outcome = submissions.run_once(
+                key=submissions.submission_key(request, form, f"live-update:{page.pk}"),
+                action=store,
+            )
         except ValidationError as exc:
             form.add_error("text", exc)
         else:
-            messages.success(request, "Your update is live on the meeting page.")
+            if outcome.first:
+                messages.success(request, "Your update is live on the meeting page.")
+            else:
+                messages.info(request, submissions.ALREADY_RECEIVED)
             return redirect(page.url + "#live-updates")
     form.refresh_timestamp()
     return page.render(request, context_overrides={"update_form": form})

@@ -266,3 +266,19 @@ class ScheduledRun(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class SubmissionReceipt(models.Model):
+    """One row per form submission that stored something, so the same submission sent twice
+    (a double click, a resend after a timeout, the back button) is stored once.
+
+    The key is a hash of who sent it, the form, the signed "form shown at" token and every
+    field sent; it is claimed in the same transaction as the rows the submission creates.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    result = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return self.key

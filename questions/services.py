@@ -387,6 +387,8 @@ def answer_post(*, question: Question, body: str, by: User, official: bool = Fal
 def answer_mark_official(*, answer: Answer, by: User) -> Answer:
     """Make an officer's own answer the organisation's official answer."""
     answer = Answer.objects.select_for_update().select_related("question").get(pk=answer.pk)
+    if answer.is_official and answer.author_id == by.pk:
+        return answer  # sent twice: followers were told the first time
     require(by, "mark_official", answer)
     answer.is_official = True
     answer.official_title = by.official_title
@@ -401,13 +403,17 @@ def answer_mark_official(*, answer: Answer, by: User) -> Answer:
 
 
 @transaction.atomic
-def answer_accept(*, answer: Answer, by: User) -> bool:
-    """The asker accepts an answer (or takes acceptance back); True when now accepted."""
+def answer_accept(*, answer: Answer, by: User, accept: bool | None = None) -> bool:
+    """The asker accepts an answer (accept=True), takes acceptance back (False) or toggles
+    it (None); True when now accepted. Asking for the state it is already in changes nothing."""
     answer = Answer.objects.select_related("question").get(pk=answer.pk)
     question = _lock(Question, answer.question_id)
     answer.question = question
     require(by, "accept_answer", answer)
-    accepted = question.accepted_answer_id != answer.pk
+    was_accepted = question.accepted_answer_id == answer.pk
+    accepted = not was_accepted if accept is None else accept
+    if accepted == was_accepted:
+        return accepted
     question.accepted_answer = answer if accepted else None
     question.save(update_fields=["accepted_answer"])
     _touch(question.pk)
@@ -474,6 +480,13 @@ def comment_edit(*, comment: Comment, body: str, by: User) -> bool:
 
 def vote_toggle(*, target: Question | Answer, by: User) -> bool:
     """Add or take back one person's vote on a question or answer; True when now voted."""
+    return vote_set(target=target, voted=None, by=by)
+
+
+def vote_set(*, target: Question | Answer, voted: bool | None, by: User) -> bool:
+    """Set one person's vote on a question or answer (None: the opposite of what it is);
+    True when now voted. Asking for the state it is already in changes nothing, so a vote
+    sent twice counts once."""
     with transaction.atomic():
         question_id = target.pk if isinstance(target, Question) else target.question_id
         question = _lock(Question, question_id)
@@ -485,8 +498,13 @@ def vote_toggle(*, target: Question | Answer, by: User) -> bool:
             target.question = question
             lookup = {"answer": target}
         require(by, "vote", target)
-        deleted, _ = Vote.objects.filter(user=by, **lookup).delete()
-        if deleted:
+        existing = Vote.objects.filter(user=by, **lookup)
+        has_vote = existing.exists()
+        wanted = not has_vote if voted is None else voted
+        if wanted == has_vote:
+            return has_vote
+        if not wanted:
+            existing.delete()
             delta = -1
         else:
             try:

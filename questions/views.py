@@ -20,7 +20,7 @@ from django.views.decorators.vary import vary_on_cookie
 from taggit.models import Tag
 from wagtail.models import Page
 
-from portal import ratelimit
+from portal import ratelimit, submissions
 from portal.extensions import item_actions, item_badges
 from portal.forms import form_token
 from portal.models import SiteSettings
@@ -191,15 +191,25 @@ def ask(request, page):
                     context.update(form=form, similar=similar, tags=data["tags"])
                     return TemplateResponse(request, "questions/ask_check.html", context)
             _limit(request, "ask")
-            question = services.question_ask(
-                title=data["title"],
-                body=data["body"],
-                tags=data["tags"],
-                about_page=about_page,
-                by=request.user,
-                moderation_mode=settings.moderation_mode,
+            asked = {}
+
+            def store() -> str:
+                asked["question"] = services.question_ask(
+                    title=data["title"],
+                    body=data["body"],
+                    tags=data["tags"],
+                    about_page=about_page,
+                    by=request.user,
+                    moderation_mode=settings.moderation_mode,
+                )
+                return thread_url(page, request, asked["question"])
+
+            outcome = submissions.run_once(
+                key=submissions.submission_key(request, form, "ask"), action=store
             )
-            if question.status == Question.Status.PUBLISHED:
+            if not outcome.first:
+                messages.info(request, submissions.ALREADY_RECEIVED)
+            elif asked["question"].status == Question.Status.PUBLISHED:
                 messages.success(request, "Your question has been published.")
             else:
                 messages.success(
@@ -207,7 +217,7 @@ def ask(request, page):
                     "Thank you. Your question has been sent to our moderators. We will email "
                     "you when it is published, usually within 2 working days.",
                 )
-            return redirect(thread_url(page, request, question))
+            return redirect(outcome.result)
         form.refresh_timestamp()
         if request.POST.get("action") == "change":
             # back from the check step to change the question: show it without errors
@@ -465,16 +475,25 @@ def _answer(request, page, question, action):
         form.refresh_timestamp()
         return render_thread(request, page, question, answer_form=form)
     official = bool(form.cleaned_data.get("official"))
-    answer = services.answer_post(
-        question=question, body=form.cleaned_data["body"], official=official, by=request.user
-    )
-    messages.success(
-        request,
-        "Your official answer has been published and followers will be told."
-        if official
-        else "Your answer has been published.",
-    )
-    return redirect(f"{thread_url(page, request, question)}#answer-{answer.pk}")
+
+    def store() -> str:
+        answer = services.answer_post(
+            question=question, body=form.cleaned_data["body"], official=official, by=request.user
+        )
+        return f"{thread_url(page, request, question)}#answer-{answer.pk}"
+
+    key = submissions.submission_key(request, form, f"answer:{question.pk}")
+    outcome = submissions.run_once(key=key, action=store)
+    if not outcome.first:
+        messages.info(request, submissions.ALREADY_RECEIVED)
+    else:
+        messages.success(
+            request,
+            "Your official answer has been published and followers will be told."
+            if official
+            else "Your answer has been published.",
+        )
+    return redirect(outcome.result)
 
 
 def _comment_page(request, page, question, target, form, action_url):
@@ -504,11 +523,22 @@ def _comment(request, page, question, action, answer=None):
     if not form.is_valid():
         form.refresh_timestamp()
         return _comment_page(request, page, question, target, form, action_url)
-    comment = services.comment_post(
-        question=question, answer=answer, body=form.cleaned_data["body"], by=request.user
+
+    def store() -> str:
+        comment = services.comment_post(
+            question=question, answer=answer, body=form.cleaned_data["body"], by=request.user
+        )
+        return f"{thread_url(page, request, question)}#comment-{comment.pk}"
+
+    scope = f"comment:{question.pk}:{answer.pk if answer else ''}"
+    outcome = submissions.run_once(
+        key=submissions.submission_key(request, form, scope), action=store
     )
-    messages.success(request, "Your comment has been published.")
-    return redirect(f"{thread_url(page, request, question)}#comment-{comment.pk}")
+    if outcome.first:
+        messages.success(request, "Your comment has been published.")
+    else:
+        messages.info(request, submissions.ALREADY_RECEIVED)
+    return redirect(outcome.result)
 
 
 def _vote(request, page, question, action, answer=None):
@@ -517,8 +547,18 @@ def _vote(request, page, question, action, answer=None):
     if (response := _post_only(request, page, question, anchor)) is not None:
         return response
     _limit(request, "vote")
-    services.vote_toggle(target=target, by=request.user)
+    # The form says which state it asks for, so sending it twice is the same as once.
+    wanted = _wanted_state(request)
+    if wanted is None:
+        services.vote_toggle(target=target, by=request.user)
+    else:
+        services.vote_set(target=target, voted=wanted, by=request.user)
     return redirect(thread_url(page, request, question) + anchor)
+
+
+def _wanted_state(request) -> bool | None:
+    """The "state" a vote or accept form asks for ("on"/"off"); None for a bare toggle."""
+    return {"on": True, "off": False}.get(request.POST.get("state", ""))
 
 
 def _follow(request, page, question, action):
@@ -666,7 +706,9 @@ def answer_action(request, page, answer_id: int, action: str):
         return response
     _limit(request, "accept")
     if action == "accept":
-        accepted = services.answer_accept(answer=answer, by=request.user)
+        accepted = services.answer_accept(
+            answer=answer, accept=_wanted_state(request), by=request.user
+        )
         messages.success(
             request,
             "You accepted this answer. It is shown near the top of the thread."

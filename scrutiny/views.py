@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal import ratelimit
+from portal import ratelimit, submissions
 
 from . import permissions, selectors, services, sources
 from .charts import charts_for
@@ -103,7 +103,8 @@ def submit_evidence(request, inquiry: InquiryPage):
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            try:
+
+            def store() -> str:
                 evidence = services.evidence_submit(
                     inquiry=inquiry,
                     name=data["name"],
@@ -114,13 +115,21 @@ def submit_evidence(request, inquiry: InquiryPage):
                     consent_contact=data.get("consent_contact", False),
                     user=request.user if request.user.is_authenticated else None,
                 )
+                return evidence.reference
+
+            try:
+                # evidence sent twice (double click, resend) is stored once
+                outcome = submissions.run_once(
+                    key=submissions.submission_key(request, form, f"evidence:{inquiry.pk}"),
+                    action=store,
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
                 # The receipt page is only for the person who submitted.
-                request.session["scrutiny_receipt"] = evidence.reference
+                request.session["scrutiny_receipt"] = outcome.result
                 return redirect(
-                    inquiry.url + inquiry.reverse_subpage("submit_done", args=[evidence.reference])
+                    inquiry.url + inquiry.reverse_subpage("submit_done", args=[outcome.result])
                 )
         form.refresh_timestamp()
     return TemplateResponse(request, "scrutiny/submit.html", {"page": inquiry, "form": form})
