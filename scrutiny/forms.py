@@ -156,6 +156,9 @@ class BulkTriageForm(forms.Form):
     def __init__(self, *args, **kwargs):
         from .models import Evidence
 
+        # The filter form on the same page has "theme" and "inquiry" fields too: distinct ids
+        # keep each label pointing at its own control.
+        kwargs.setdefault("auto_id", "bulk_%s")
         super().__init__(*args, **kwargs)
         self.fields["ids"].queryset = Evidence.objects.all()
         self.fields["inquiry"].queryset = InquiryPage.objects.order_by("-evidence_opens")

@@ -16,6 +16,7 @@ from portal.background import enqueue
 from portal.text import plain_excerpt
 from questions import signals as question_signals
 
+from .drafting import absolute_url
 from .models import PostKind
 
 log = logging.getLogger(__name__)
@@ -65,12 +66,27 @@ def _live_update(update) -> dict:
     }
 
 
+def _short_link(question) -> str:
+    """The thread's short address (<index>/<id>/, which redirects to the full one).
+
+    The full address ends in a slug made from the title, so a coach who edits personal data
+    out of the title in a draft would otherwise still post it inside the link.
+    """
+    full = absolute_url(question)
+    tail = f"/{question.slug}/"
+    return full[: -len(tail) + 1] if question.slug and full.endswith(tail) else full
+
+
 def _question(question) -> dict:
     # The asker is a resident: the draft is the organisation's, so no drafter is recorded.
     return {
         "source": question,
         "topic": question,
-        "context": {"title": question.title, "summary": plain_excerpt(question.body, 120)},
+        "context": {
+            "title": question.title,
+            "summary": plain_excerpt(question.body, 120),
+            "url": _short_link(question),
+        },
     }
 
 
@@ -82,6 +98,7 @@ def _answer(answer) -> dict:
             "title": answer.question.title,
             "answer": plain_excerpt(answer.body, 120),
             "department": answer.official_title,
+            "url": _short_link(answer.question) + f"#answer-{answer.pk}",
         },
         "by": answer.author,
     }

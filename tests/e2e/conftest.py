@@ -5,6 +5,7 @@ Content Security Policy stays on; any CSP violation in the browser console fails
 """
 
 import functools
+import io
 import os
 import re
 from pathlib import Path
@@ -138,3 +139,26 @@ def link_from_email(message, pattern=r"https?://\S+"):
     """The path of the first link in an email (the live server's host differs from testserver)."""
     url = re.search(pattern, message.body).group(0)
     return re.sub(r"^https?://[^/]+", "", url)
+
+
+@pytest.fixture
+def story(settings, tmp_path):
+    """The demo content (`seed_demo`) and a live X sandbox on loopback that the worker uses.
+
+    Tasks run at once in the live server's request threads (the test settings' immediate
+    backend), so approving a post publishes it to this sandbox before the response returns.
+    """
+    from django.core.management import call_command
+
+    from social.sandbox.server import SandboxServer
+
+    settings.SANDBOX_STATE_DIR = tmp_path / "x-sandbox"
+    settings.WAGTAILADMIN_BASE_URL = "http://testserver"
+    call_command("seed_demo", stdout=io.StringIO())
+    server = SandboxServer(settings.SANDBOX_STATE_DIR, port=0).start()
+    settings.X_API_BASE_URL = server.base_url
+    settings.X_API_TIMEOUT = 5
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -206,3 +206,15 @@ def test_committee_members_read_without_the_original_text(
     html = client.get(e.get_absolute_url()).content.decode()
     assert "[redacted]" in html and "07700" not in html
     assert 'name="action" value="status"' not in html
+
+
+def test_triage_page_ids_are_unique_so_each_label_names_its_own_control(client, officer, inquiry):
+    """Found by the browser journey: the bulk "Themes" label pointed at the filter's select."""
+    bulk_evidence(inquiry, 2, themes=["Speeding"])
+    client.force_login(officer)
+    html = client.get(reverse("scrutiny:triage")).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    assert re.search(r"<label[^>]*for=\"bulk_theme\"[^>]*>\s*Themes", html)
+    r = client.post(reverse("scrutiny:triage"), {"action": "add_theme", "theme": ""})
+    assert 'href="#bulk_theme"' in r.content.decode() or 'href="#bulk_ids"' in r.content.decode()

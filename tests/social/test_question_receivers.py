@@ -39,8 +39,28 @@ def test_a_published_question_is_drafted_for_approval(
     assert post.source == question and post.topic == question
     assert "When will the Mill Lane recycling centre reopen?" in post.text
     link = "https://haveyoursay.harrowfield.gov.uk" + question.get_absolute_url()
-    assert link in post.text and post.topic_url == link
+    assert post.topic_url == link
+    assert f"https://haveyoursay.harrowfield.gov.uk/ask-the-council/{question.pk}/ " in post.text + " "
     assert post.drafted_by is None
+
+
+def test_the_draft_links_to_the_short_address_so_editing_the_title_removes_personal_data(
+    channel, index_page, resident, django_capture_on_commit_callbacks
+):
+    """Found by the browser journey: the slug repeated a phone number the coach edited out."""
+    with django_capture_on_commit_callbacks(execute=True):
+        question = question_services.question_ask(
+            title="Can Canal Lane get a crossing patrol? Ring me on 07700 900123",
+            body="",
+            tags=[],
+            by=resident,
+            moderation_mode="post",
+        )
+    post = Post.objects.get()
+    assert "07700-900123" in question.get_absolute_url()
+    assert post.text.count("07700") == 1
+    assert post.text.endswith(f"/ask-the-council/{question.pk}/")
+    assert post.topic_url.endswith(question.get_absolute_url())
 
 
 def test_a_question_waiting_for_moderation_is_not_drafted_until_approved(

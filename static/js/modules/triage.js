@@ -4,8 +4,8 @@ export default function triage() {
   const form = document.querySelector('[data-parley-module="triage"]');
   if (!form) return;
   const rows = Array.from(form.querySelectorAll("[data-evidence-row]"));
-  const action = form.querySelector("#id_action");
-  const theme = form.querySelector("#id_theme");
+  const action = form.querySelector("#bulk_action");
+  const theme = form.querySelector("#bulk_theme");
   let current = -1;
 
   // A "select all on this page" control, added only when JavaScript can drive it.

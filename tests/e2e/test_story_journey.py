@@ -1,0 +1,265 @@
+"""The whole story in a real browser (issue 8): the six journeys through questions,
+consultations, the X channel and scrutiny, each on the demo content and through the UI only.
+
+Every page a journey visits is checked with axe-core (JavaScript on) and for CSP violations.
+The database is read only to find the verification email and to confirm what the UI said.
+"""
+
+import io
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import link_from_email
+from tests.e2e.story import (
+    ASK_TITLE,
+    PASSWORD,
+    sign_in,
+    sign_out,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+# -- Journey 1 (and, without JavaScript, journey 5) ------------------------------------------
+
+
+def _resident_signs_up(j, *, email, name):
+    page = j.page
+    j.goto("/")
+    j.check_accessibility("home")
+    j.screenshot("home")
+    page.get_by_role("link", name="Sign in").first.click()
+    page.get_by_role("link", name="Create an account").click()
+    j.check_accessibility("create an account")
+    page.get_by_label("Display name").fill(name)
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Create a password").fill(PASSWORD)
+    page.get_by_label("Confirm your password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    j.check_accessibility("check your email")
+    [message] = [m for m in mail.outbox if email in m.to]
+    j.goto(link_from_email(message))
+    j.check_accessibility("confirm email")
+    page.get_by_role("button", name="Confirm email address").click()
+    expect(page.get_by_role("link", name="Your account")).to_be_visible()
+
+
+def _resident_asks(j):
+    page = j.page
+    page.get_by_role("link", name="Ask the council").first.click()
+    j.check_accessibility("question list")
+    page.get_by_role("button", name="Ask a question").first.click()
+    j.check_accessibility("ask form")
+    page.get_by_label("Your question").fill(ASK_TITLE)
+    if j.javascript:
+        suggestion = page.locator(".parley-suggest__list a", has_text="Mill Lane recycling centre")
+        expect(suggestion.first).to_be_visible()
+        expect(page.locator("#similar-questions-status")).to_contain_text("similar question")
+        j.check_accessibility("ask form with suggestions")
+        j.screenshot("ask-with-suggestions")
+    page.get_by_label("More detail").fill(
+        "I have a car full of hedge cuttings. Will the centre take garden waste again?"
+    )
+    page.get_by_role("button", name="Continue").click()
+    if not j.javascript:
+        # Without JavaScript the suggestions are a step of their own.
+        expect(
+            page.get_by_role("heading", name="Has your question already been asked?")
+        ).to_be_visible()
+        expect(
+            page.get_by_role("link", name=re.compile("Mill Lane recycling centre"))
+        ).to_be_visible()
+        page.get_by_role("button", name="Post my question").click()
+    expect(page.get_by_text("Your question has been sent to our moderators")).to_be_visible()
+    expect(page.get_by_role("heading", name=ASK_TITLE, level=1)).to_be_visible()
+    j.check_accessibility("question awaiting moderation")
+    return page.url
+
+
+def _follow(j, thread_url):
+    page = j.page
+    j.goto(thread_url)
+    follow = page.get_by_role("button", name="Follow this question")
+    if follow.count():
+        follow.click()
+    expect(page.get_by_role("button", name="Stop following")).to_be_visible()
+
+
+def _moderator_approves(j):
+    page = j.page
+    sign_in(j, "moderator@example.com")
+    j.goto("/admin/moderation/")
+    page.get_by_role("button", name=f"Approve “{ASK_TITLE}”").click()
+    expect(page.get_by_text(re.compile("published|approved", re.I)).first).to_be_visible()
+    sign_out(j)
+
+
+def _officer_answers(j, thread_url):
+    page = j.page
+    sign_in(j, "officer@example.com")
+    j.goto(thread_url)
+    page.get_by_label("Your answer").fill(
+        "Yes. Garden waste is accepted again from Monday; bring it loose, not in bags."
+    )
+    page.get_by_label("Post as the council’s official answer").check()
+    page.get_by_role("button", name="Post your answer").click()
+    expect(page.get_by_text("Official answer").first).to_be_visible()
+    sign_out(j)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["journey1-js", "journey5-no-js"])
+def test_journey_1_resident_asks_and_gets_the_official_answer(story, journey, javascript):
+    resident = journey(javascript=javascript)
+    staff = journey(javascript=javascript)
+    email = "amira@example.com"
+    _resident_signs_up(resident, email=email, name="Amira")
+    thread_url = _resident_asks(resident)
+    _follow(resident, thread_url)
+
+    _moderator_approves(staff)
+    resident.goto(thread_url)
+    expect(
+        resident.page.get_by_text("Your question has been sent to our moderators")
+    ).to_have_count(0)
+    resident.check_accessibility("published thread")
+
+    mail.outbox.clear()
+    _officer_answers(staff, thread_url)
+
+    page = resident.page
+    j = resident
+    j.goto("/")
+    page.get_by_role("link", name="Your account").click()
+    page.get_by_role("link", name="My contributions").click()
+    j.check_accessibility("my contributions")
+    card = page.locator(".parley-card", has_text=ASK_TITLE)
+    expect(card).to_contain_text("Officially answered")
+    card.get_by_role("link", name=ASK_TITLE).click()
+    expect(page.get_by_text("Garden waste is accepted again from Monday")).to_be_visible()
+    j.check_accessibility("thread with official answer")
+    if javascript:
+        j.screenshot("thread")
+
+    notices = [m for m in mail.outbox if email in m.to]
+    assert len(notices) == 1, [m.subject for m in mail.outbox]
+    assert ASK_TITLE in notices[0].subject + notices[0].body
+    assert "official" in (notices[0].subject + notices[0].body).lower()
+
+
+# -- Journey 2: the question's post to X, replies back, evidence -----------------------------
+
+PII_TITLE = "Can Canal Lane get a school crossing patrol? Ring me on 07700 900123 for details"
+CLEAN_TITLE = "Can Canal Lane get a school crossing patrol?"
+X_REPLIES = [
+    ("canal_mum", "Jo Hart", "Yes please. Cars do 40 past the school gates at 8.45 every day."),
+    ("lanewalker", "Dev Patel", "My two walk that way. There is no safe place to cross at all."),
+    ("grumpy_gus", "Gus", "First!"),
+]
+
+
+def _published_question_with_a_phone_number():
+    """A resident's question a moderator let through with a phone number in its title."""
+    from portal.models import SiteSettings, User
+    from questions.services import question_ask
+
+    return question_ask(
+        title=PII_TITLE,
+        body="The crossing by St Anne's has no patrol since September.",
+        tags=["road safety"],
+        by=User.objects.get(email="resident@example.com"),
+        moderation_mode=SiteSettings.ModerationMode.POST,
+    )
+
+
+def test_journey_2_coached_post_to_x_and_replies_become_evidence(story, journey):
+    import requests
+    from django.core.management import call_command
+    from django.db.models import Q
+
+    from scrutiny.models import Evidence
+    from social.models import Post
+
+    question = _published_question_with_a_phone_number()
+    j = journey()
+    page = j.page
+
+    # The coach finds the question's draft, flagged by the personal-data check.
+    sign_in(j, "coach@example.com")
+    j.goto("/admin/social/queue/")
+    j.screenshot("approval-queue")
+    row = page.get_by_role("row", name=re.compile("Canal Lane get a school crossing patrol"))
+    expect(row.get_by_text("Personal data?")).to_be_visible()
+    row.get_by_role("link", name=re.compile("Canal Lane")).click()
+    expect(page.locator(".help-warning", has_text="Personal data check")).to_contain_text(
+        "07700 900123"
+    )
+    page.get_by_role("button", name="Approve and post").click()
+    expect(page.get_by_text(re.compile("personal", re.I)).first).to_be_visible()
+    assert not Post.objects.filter(source_object_id=question.pk, status="published").exists()
+
+    text = page.get_by_label("Text")
+    text.fill(text.input_value().replace(PII_TITLE, CLEAN_TITLE))
+    page.get_by_role("button", name="Approve and post").click()
+    expect(page.get_by_text("Approved. It will be posted to X in a moment.")).to_be_visible()
+
+    # The worker has published it to the sandbox (immediate backend, real HTTP).
+    post = Post.objects.get(source_object_id=question.pk, kind="question")
+    assert post.status == Post.Status.PUBLISHED, post.last_error
+    assert "07700" not in post.text and CLEAN_TITLE in post.text
+    tweet = requests.get(
+        f"{story.base_url}/_sandbox/tweets", params={"conversation_id": post.external_id}, timeout=5
+    ).json()["data"]
+    assert [t["text"] for t in tweet] == [post.text]
+
+    # Residents reply on X; the worker's pull brings the replies in.
+    for username, name, reply in X_REPLIES:
+        requests.post(
+            f"{story.base_url}/_sandbox/replies",
+            json={
+                "in_reply_to": post.external_id,
+                "username": username,
+                "name": name,
+                "text": reply,
+            },
+            timeout=5,
+        ).raise_for_status()
+    call_command("pull_replies", post=post.pk, stdout=io.StringIO())
+    sign_out(j)
+
+    # An officer promotes two replies to evidence for the road safety inquiry and tags them.
+    sign_in(j, "officer@example.com")
+    j.goto("/admin/social/inbox/")
+    section = page.get_by_role("region", name=re.compile("Canal Lane"))
+    for username, _, _ in X_REPLIES[:2]:
+        section.get_by_label(f"Choose the reply by @{username}").check()
+    j.screenshot("reply-inbox")
+    page.get_by_role("button", name="Promote selected to evidence").click()
+    expect(page.get_by_role("heading", name="Promote 2 items to evidence")).to_be_visible()
+    j.check_accessibility("promote replies")
+    page.get_by_label("Which inquiry is this evidence for?").select_option(
+        label="Road safety near schools"
+    )
+    page.get_by_role("button", name="Save as evidence").click()
+    expect(page.get_by_text("2 new items of evidence")).to_be_visible()
+
+    j.goto("/scrutiny/evidence/")
+    page.get_by_label("Search the evidence").fill("Canal Lane")
+    page.get_by_role("button", name="Apply filters").click()
+    evidence = list(
+        Evidence.objects.filter(
+            Q(text__contains="school gates at 8.45") | Q(text__contains="no safe place to cross")
+        )
+    )
+    assert len(evidence) == 2
+    for e in evidence:
+        page.get_by_label(f"Select {e.reference}").check()
+    page.get_by_label("Action", exact=True).select_option(label="Add theme…")
+    page.get_by_label("Themes (optional)").fill("Crossings")
+    page.get_by_role("button", name="Apply to selected items").click()
+    expect(page.get_by_text(re.compile("2 items"))).to_be_visible()
+    for e in evidence:
+        assert "Crossings" in Evidence.objects.get(pk=e.pk).theme_names
