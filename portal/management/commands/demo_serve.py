@@ -21,7 +21,7 @@ def child_environment(addr: str, sandbox_port: str, environ=None) -> dict:
     env["X_SANDBOX_PORT"] = str(sandbox_port)
     env.setdefault("X_API_BASE_URL", f"http://127.0.0.1:{sandbox_port}")
     host, _, port = addr.rpartition(":")
-    if host in ("", "0.0.0.0", "[::]"):  # noqa: S104 - naming it, not binding to it
+    if host in ("", "0.0.0.0", "[::]"):  # noqa: S104 - naming it, not binding to it  # nosec B104
         host = "127.0.0.1"
     env.setdefault("PARLEY_BASE_URL", f"http://{host}:{port}" if port else f"http://{host}")
     return env
