@@ -40,14 +40,19 @@ def queue_down(monkeypatch):
 
 @pytest.fixture
 def search_down(monkeypatch):
-    from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchBackend
+    """Whichever backend is configured raises on every read and write."""
+    from modelsearch.backends import get_search_backend
+
+    backend_class = type(get_search_backend())
 
     def broken(*args, **kwargs):
         raise OSError("the search index is unreadable")
 
-    for name in ("add", "add_bulk", "delete", "search", "autocomplete", "refresh_index"):
-        if hasattr(SQLiteSearchBackend, name):
-            monkeypatch.setattr(SQLiteSearchBackend, name, broken)
+    names = ("add", "add_bulk", "delete", "search", "autocomplete", "refresh_index")
+    patched = [name for name in names if hasattr(backend_class, name)]
+    assert {"add", "search"} <= set(patched)
+    for name in patched:
+        monkeypatch.setattr(backend_class, name, broken)
 
 
 @pytest.fixture
