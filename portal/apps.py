@@ -11,5 +11,7 @@ class PortalConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from . import roles, signals  # noqa: F401
+        from .background import make_index_updates_robust
 
+        make_index_updates_robust()
         post_migrate.connect(roles.sync_roles_after_migrate, sender=self)

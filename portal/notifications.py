@@ -47,7 +47,8 @@ def notify(*, user: User, kind: str, subject: str, body: str, url: str = "") -> 
         from . import tasks
 
         pk = notification.pk
-        transaction.on_commit(lambda: tasks.deliver_notification.enqueue(pk))
+        # Robust: a queue that refuses is logged; the periodic sweep sends what is unsent.
+        transaction.on_commit(lambda: tasks.deliver_notification.enqueue(pk), robust=True)
     return notification
 
 

@@ -6,9 +6,11 @@ looked up before anything is created, so a second run changes nothing.
 """
 
 import random
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from .adapters.x import use_base_url
 from .models import Channel, Post, PostKind
@@ -33,6 +35,14 @@ DEMO_POSTS = [
     ),
 ]
 
+
+# How long ago each published demo post went out (the latest first), so replies have had time.
+POST_AGES = [
+    timedelta(hours=5, minutes=20),
+    timedelta(hours=26),
+    timedelta(days=2, hours=3),
+    timedelta(days=4, hours=6),
+]
 
 PII_DRAFT = (
     "Questions about the Hollins Park parking zone? Ring Sam on 07700 900123 or come to the "
@@ -62,7 +72,7 @@ def seed(ctx) -> None:
         if consultation is not None:
             # One consultation's launch post, published, so its page shows the X discussion.
             missing.append((consultation, 8))
-        for text, reply_count in missing:
+        for position, (text, reply_count) in enumerate(missing):
             if isinstance(text, str):
                 post = services.post_draft(
                     channel=channel, text=text, by=officer, kind=PostKind.MANUAL, submit=True
@@ -81,15 +91,45 @@ def seed(ctx) -> None:
             if post.status != Post.Status.PUBLISHED:
                 ctx.write(f"  could not publish a demo post to the sandbox: {post.last_error}")
                 continue
-            add_planned(server.state, plan_replies(rng, [post.external_id], reply_count))
+            # Posted some hours or days ago, with replies arriving over the time since.
+            age = POST_AGES[min(len(POST_AGES), len(missing)) - 1 - min(position, 3)]
+            published = _move_back(post, timezone.now() - age)
+            planned = plan_replies(rng, [post.external_id], reply_count)
+            _spread_over_time(rng, planned, published)
+            add_planned(server.state, planned)
             ingest.start_pulling(post)
             result = ingest.pull_post(post_id=post.pk, force=True)
             ctx.write(f"  X sandbox: published a post and pulled {result.new} replies")
 
 
-def _open_consultation():
-    from django.utils import timezone
+def _move_back(post: Post, published):
+    """Date the post's whole history (drafted, approved, published) as if sent at `published`."""
+    from django.db.models import F
 
+    from .models import PostEvent
+
+    shift = post.published_at - published
+    Post.objects.filter(pk=post.pk).update(
+        **{
+            name: F(name) - shift
+            for name in ("created_at", "submitted_at", "approved_at", "intent_at", "published_at")
+            if getattr(post, name) is not None
+        }
+    )
+    PostEvent.objects.filter(post=post).update(created_at=F("created_at") - shift)
+    post.refresh_from_db()
+    return post.published_at
+
+
+def _spread_over_time(rng, planned: list[dict], published) -> None:
+    """Reply times between the post and now, in list order (a reply comes after its parent)."""
+    span = (timezone.now() - timedelta(minutes=2) - published).total_seconds()
+    offsets = sorted(rng.uniform(0.02, 1) ** 2 * span for _ in planned)  # most come early
+    for item, offset in zip(planned, offsets, strict=True):
+        item["created_at"] = published + timedelta(seconds=offset)
+
+
+def _open_consultation():
     from consultations.models import ConsultationPage
 
     now = timezone.now()
@@ -122,14 +162,22 @@ def _seed_queue(ctx, channel) -> None:
     from . import services
     from .receivers import draft_for_event
 
-    closing = ConsultationPage.objects.live().filter(decision="").order_by("closes_at").first()
+    now = timezone.now()
+    # "Last chance": the open consultation that closes next (never one already closed).
+    closing = (
+        ConsultationPage.objects.live()
+        .filter(decision="", opens_at__lte=now, closes_at__gt=now)
+        .order_by("closes_at")
+        .first()
+    )
     if closing is not None:
         draft_for_event(
             kind=PostKind.CONSULTATION_CLOSING,
             content_type_id=ContentType.objects.get_for_model(closing).pk,
             object_id=closing.pk,
         )
-    update = LiveUpdate.objects.order_by("-posted_at").first()
+    # Live-tweeting is for a meeting happening now: an update from weeks ago is not drafted.
+    update = LiveUpdate.objects.filter(posted_at__gte=now - timedelta(hours=12)).first()
     if update is not None:
         draft_for_event(
             kind=PostKind.LIVE_UPDATE,

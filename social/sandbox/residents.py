@@ -71,6 +71,7 @@ def plan_replies(rng: random.Random, roots: list[str], count: int) -> list[dict]
     for _ in range(count):
         username, name = resident(rng)
         earlier = [i for i, p in enumerate(planned) if p["root"] in roots]
+        said = {p["text"] for p in planned}
         if earlier and rng.random() < 0.35:
             parent = rng.choice(earlier)
             planned.append(
@@ -84,13 +85,18 @@ def plan_replies(rng: random.Random, roots: list[str], count: int) -> list[dict]
             )
         else:
             root = rng.choice(roots)
+            text = reply_text(rng)
+            for _ in range(20):  # two residents rarely write the very same words
+                if text not in said:
+                    break
+                text = reply_text(rng)
             planned.append(
                 {
                     "root": root,
                     "in_reply_to": root,
                     "username": username,
                     "name": name,
-                    "text": reply_text(rng),
+                    "text": text,
                 }
             )
     return planned
@@ -105,6 +111,7 @@ def add_planned(state, planned: list[dict]) -> list[dict]:
                 "username": item["username"],
                 "name": item["name"],
                 "text": item["text"],
+                "created_at": item.get("created_at"),
             }
             for item in planned
         ]

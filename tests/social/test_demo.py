@@ -24,10 +24,9 @@ def test_seed_demo_publishes_posts_to_a_sandbox_it_starts_and_pulls_replies(
     assert client.get(launched.topic.url).content.decode().count("Replies on X") == 1
     # The coach's queue has work waiting, one of them held up by the personal-data check.
     waiting = Post.objects.filter(status=Post.Status.AWAITING)
-    assert {"consultation_closing", "live_update", "manual"} <= set(
-        waiting.values_list("kind", flat=True)
-    )
+    assert {"consultation_closing", "manual"} <= set(waiting.values_list("kind", flat=True))
     assert waiting.filter(text__contains="07700 900123").exists()
+    _demo_is_consistent(posts, waiting)
 
     counts = (Post.objects.count(), Reply.objects.count())
     call_command("seed_demo")
@@ -42,6 +41,34 @@ def test_seed_demo_publishes_posts_to_a_sandbox_it_starts_and_pulls_replies(
     assert client.login(email="officer@example.com", password="parley-demo-2026")
     html = client.get("/admin/social/inbox/").content.decode()
     assert "Harrowfield Central Library will open until 8pm" in html
+
+
+def _demo_is_consistent(posts, waiting):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    # "Last chance" is drafted for a consultation that is still open, never a closed one.
+    closing = waiting.get(kind="consultation_closing").source
+    assert closing.opens_at <= now < closing.closes_at
+    # No live-tweet draft for a meeting that ended weeks ago.
+    assert not waiting.filter(kind="live_update", created_at__lt=now - timedelta(hours=12))
+    # Posts went out hours or days ago, each after it was drafted and approved.
+    published = sorted(p.published_at for p in posts)
+    assert len(set(published)) == len(published) and published[-1] < now - timedelta(hours=1)
+    assert published[0] < now - timedelta(days=2)
+    for post in posts:
+        assert post.created_at <= post.approved_at <= post.published_at
+    # Replies arrive over the time since, each after what it answers, never all at once.
+    for post in posts:
+        replies = list(Reply.objects.filter(post=post).select_related("parent"))
+        times = {r.created_at for r in replies}
+        assert len(times) == len(replies)
+        assert all(post.published_at < r.created_at < now for r in replies)
+        assert all(r.parent.created_at < r.created_at for r in replies if r.parent)
+        top = [r.text for r in replies if r.depth == 1]
+        assert len(set(top)) == len(top)  # no two residents write the very same reply
 
 
 def test_personal_data_download_and_erasure_cover_replies_on_x(channel, resident, officer):
