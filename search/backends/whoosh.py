@@ -362,7 +362,8 @@ class IndexHandle:
     # Opening
 
     def exists(self):
-        return self.path.is_dir() and index.exists_in(str(self.path))
+        """An index was created here (its table of contents exists; it may still be corrupt)."""
+        return self.path.is_dir() and any(self.path.glob("_MAIN_*.toc"))
 
     def open(self):
         if not self.exists():
@@ -1010,7 +1011,7 @@ class WhooshIndexRebuilder:
 
     def start(self):
         live_path = self.live.path
-        if index.exists_in(str(live_path)) if live_path.is_dir() else False:
+        if self.live.handle.exists():
             try:
                 ix = index.open_dir(str(live_path))
                 self.lock = ix.lock("WRITELOCK")
