@@ -83,7 +83,9 @@ def test_long_query_still_finds_its_words(corpus):
     ]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(text=st.text(max_size=300))
 def test_any_text_never_raises(corpus, text):
     list(Question.objects.search(text))
