@@ -77,6 +77,7 @@ test-pg: install
 bench: install
 	$(PY) bench/pages.py
 	$(PY) bench/ingest.py
+	$(PY) bench/search.py
 
 clean:
 	rm -rf $(VENV) node_modules static/build var/test
