@@ -234,3 +234,14 @@ def test_search_is_rate_limited(client, db):
 def test_header_search_box_on_other_pages(client, content):
     html = client.get(content["consultation"].url).content.decode()
     assert 'action="/search/"' in html and 'id="header-search-q"' in html
+
+
+def test_evidence_themes_are_a_facet_and_a_filter(client, content):
+    content["evidence"].themes.add("Car damage")
+    html = client.get("/search/", {"q": "potholes", "type": "evidence"}).content.decode()
+    assert _facet(html, "Theme") == {"Car damage": 1}
+    assert _facet(html, "Source") == {"Direct submission": 1}
+    html = client.get(
+        "/search/", {"q": "potholes", "type": "evidence", "tag": "car-damage"}
+    ).content.decode()
+    assert _count(html) == 1
