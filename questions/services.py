@@ -61,6 +61,29 @@ def _reindex(obj) -> None:
     enqueue(insert_or_update_object_task, obj._meta.app_label, obj._meta.model_name, str(obj.pk))
 
 
+def _reindex_thread(question: Question) -> None:
+    """Refresh the index for a question and its answers after the commit: answers are indexed
+    with their question's title and visibility, so they go stale when it changes."""
+    from . import tasks
+
+    enqueue(tasks.reindex_thread, question.pk)
+
+
+def thread_reindex(*, question_id: int) -> int:
+    """Index a question and its answers as they are now (the worker runs this after a change
+    of title or visibility); returns how many items were sent to the index."""
+    from modelsearch import index
+
+    question = Question.objects.filter(pk=question_id).first()
+    if question is None:
+        return 0
+    index.insert_or_update_object(question)
+    answers = list(Answer.objects.filter(question_id=question_id).select_related("question"))
+    for answer in answers:
+        index.insert_or_update_object(answer)
+    return 1 + len(answers)
+
+
 def _touch(question_id: int, **deltas: int) -> None:
     """Bump the thread's version (its render cache key) and apply counter deltas atomically."""
     updates = {name: F(name) + delta for name, delta in deltas.items() if delta}
@@ -222,7 +245,7 @@ def question_edit(*, question: Question, title: str, body: str, tags: list[str],
         user=by,
         data={"by_moderator": by.pk != question.author_id, "title": title},
     )
-    _reindex(question)
+    _reindex_thread(question)
     return True
 
 
@@ -246,6 +269,7 @@ def question_approve(*, question: Question, by: User) -> Question:
     _notify_person(question.author_id, "published", question=question)
     _send_on_commit(signals.question_published, Question, question=question)
     _status_changed(question, old_status)
+    _reindex_thread(question)
     return question
 
 
@@ -268,7 +292,7 @@ def question_reject(*, question: Question, reason: str, by: User) -> Question:
     log(question, "questions.reject", user=by, data={"reason": question.moderation_reason})
     _notify_person(question.author_id, "rejected", question=question)
     _status_changed(question, old_status)
-    _reindex(question)
+    _reindex_thread(question)
     return question
 
 
@@ -286,6 +310,7 @@ def question_close(*, question: Question, reason: str, by: User) -> Question:
     log(question, "questions.close", user=by, data={"reason": question.moderation_reason})
     _notify_followers(question, "closed", actor=by)
     _status_changed(question, Question.Status.PUBLISHED)
+    _reindex_thread(question)
     return question
 
 
@@ -303,6 +328,7 @@ def question_reopen(*, question: Question, by: User) -> Question:
     log(question, "questions.reopen", user=by)
     _notify_followers(question, "reopened", actor=by)
     _status_changed(question, Question.Status.CLOSED)
+    _reindex_thread(question)
     return question
 
 
@@ -586,6 +612,8 @@ def content_flag(*, target, reason: str, details: str, by: User) -> Flag:
             recount_question(_question_id_of(target))
             log(target, "questions.auto_hide", user=None, data={"reports": reporters})
             if isinstance(target, Question):
+                _reindex_thread(target)
+            elif isinstance(target, Answer):
                 _reindex(target)
     return flag
 
@@ -602,6 +630,8 @@ def flags_dismiss(*, target, by: User) -> int:
     recount_question(_question_id_of(target))
     log(target, "questions.dismiss_reports", user=by, data={"reports": dismissed})
     if isinstance(target, Question):
+        _reindex_thread(target)
+    elif isinstance(target, Answer):
         _reindex(target)
     return dismissed
 

@@ -29,3 +29,8 @@ def notify_person(
         answer_id=answer_id,
         comment_id=comment_id,
     )
+
+
+@task()
+def reindex_thread(question_id: int) -> int:
+    return services.thread_reindex(question_id=question_id)

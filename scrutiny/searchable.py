@@ -142,6 +142,7 @@ register(
         status_of=lambda evidence, now: evidence.source_kind,
         tag_field="themes",
         tag_model=EvidenceTheme,
+        tag_label="Theme",
         order=60,
     )
 )

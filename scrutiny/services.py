@@ -101,6 +101,14 @@ def _reindex(evidences: Iterable[Evidence]) -> None:
         index.insert_or_update_object(e)
 
 
+def _reindex_after_commit(pks: Iterable[int]) -> None:
+    """Refresh the index for these items once the change is committed (status, visibility,
+    themes, links and authors are indexed; `update()` does not send the save signal)."""
+    pks = list(pks)
+    if pks:
+        transaction.on_commit(lambda: _reindex(Evidence.objects.filter(pk__in=pks)))
+
+
 # -- getting evidence in -------------------------------------------------------------------
 
 
@@ -344,6 +352,7 @@ def evidence_set_status(*, evidences: list[Evidence], status: str, by) -> int:
     Evidence.objects.filter(pk__in=[e.pk for e in rows]).update(
         status=status, duplicate_of=None, updated_at=timezone.now()
     )
+    _reindex_after_commit(e.pk for e in rows)
     return len(rows)
 
 
@@ -368,6 +377,7 @@ def evidence_mark_duplicate(*, evidences: list[Evidence], original: Evidence, by
         by,
         {"of": original.reference, "to": TriageStatus.DUPLICATE},
     )
+    _reindex_after_commit(e.pk for e in rows)
     return len(rows)
 
 
@@ -422,6 +432,7 @@ def evidence_add_themes(*, evidences: list[Evidence], names: Iterable[str], by) 
         by,
         {"added": [t.name for t in themes]},
     )
+    _reindex_after_commit(changed)
     return len(changed)
 
 
@@ -440,6 +451,7 @@ def evidence_remove_themes(*, evidences: list[Evidence], names: Iterable[str], b
         by,
         {"removed": names},
     )
+    _reindex_after_commit(changed)
     return len(changed)
 
 
@@ -461,7 +473,9 @@ def evidence_set_themes(*, evidence: Evidence, names: Iterable[str], by) -> None
 def evidence_link(*, evidences: list[Evidence], inquiry: InquiryPage, by) -> int:
     """Link items to an inquiry."""
     _require(permissions.can_triage(by))
-    return len(_link(list(evidences), inquiry, by))
+    linked = _link(list(evidences), inquiry, by)
+    _reindex_after_commit(e.pk for e in linked)
+    return len(linked)
 
 
 @transaction.atomic
@@ -477,6 +491,7 @@ def evidence_unlink(*, evidences: list[Evidence], inquiry: InquiryPage, by) -> i
         by,
         {"inquiry": inquiry.pk, "title": inquiry.title},
     )
+    _reindex_after_commit(changed)
     return len(changed)
 
 
@@ -497,6 +512,7 @@ def evidence_set_public(*, evidences: list[Evidence], public: bool, by) -> int:
         is_public=public, updated_at=timezone.now()
     )
     _audit(rows, "scrutiny.evidence.public" if public else "scrutiny.evidence.private", by)
+    _reindex_after_commit(e.pk for e in rows)
     return len(rows)
 
 
@@ -796,6 +812,8 @@ def evidence_erase_author(*, user, by) -> int:
         {"reason": "The author asked us to erase their personal data"},
     )
     InquiryFollow.objects.filter(user=user).delete()
+    # The author's name is indexed: the erased one must stop matching at once.
+    _reindex_after_commit(e.pk for e in rows)
     return len(rows)
 
 

@@ -73,6 +73,7 @@ class SearchableType:
     status_of: Callable[[object, datetime], str] | None = None
     tag_field: str = ""
     tag_model: type | None = None
+    tag_label: str = "Topic"
     vocabulary: Callable[[], Iterable[str]] | None = None
     order: int = 100
 

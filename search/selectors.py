@@ -204,7 +204,7 @@ class SearchPage:
     status_label: str = "Status"
     date_facets: list[Facet] = field(default_factory=list)
     tag_facets: list[Facet] = field(default_factory=list)
-    tag_label: str = ""
+    tag_label: str = "Topic"
     suggestion: str = ""
     capped: bool = False
 
@@ -482,8 +482,8 @@ def search_page(params: Params, *, request=None, now: datetime | None = None) ->
             out.status_facets = _status_facets(params, scan, text, operator, now)
     out.date_facets = _date_facets(params, in_scope, text, operator, now)
     out.tag_facets = _tag_facets(params, in_scope, text, operator)
-    tag_models = {s.searchable.tag_model for s in in_scope if s.searchable.tag_field}
-    out.tag_label = "Theme" if tag_models == {None} else "Topic"
+    labels = {s.searchable.tag_label for s in in_scope if s.searchable.tag_field}
+    out.tag_label = labels.pop() if len(labels) == 1 else "Topic"
 
     paginator = Paginator(merge(in_scope), PER_PAGE, allow_empty_first_page=True)
     out.page = paginator.get_page(params.page)

@@ -47,11 +47,9 @@ def test_empty_page_shows_the_box_and_searches_nothing(client, django_assert_max
     html = response.content.decode()
     assert response.status_code == 200
     assert 'role="search"' in html and 'name="q"' in html
-    assert (
-        "result"
-        not in html.split("<main", 1)[1].split("</main>")[0].lower().replace("search-q-hint", "")
-        or "Filter results" not in html
-    )
+    assert "Filter results" not in html and 'id="search-count"' not in html
+    # the page's own box replaces the header's
+    assert 'id="header-search-q"' not in html
 
 
 def test_finds_every_public_type_with_links_and_type_counts(client, content):
@@ -236,3 +234,14 @@ def test_search_is_rate_limited(client, db):
 def test_header_search_box_on_other_pages(client, content):
     html = client.get(content["consultation"].url).content.decode()
     assert 'action="/search/"' in html and 'id="header-search-q"' in html
+
+
+def test_evidence_themes_are_a_facet_and_a_filter(client, content):
+    content["evidence"].themes.add("Car damage")
+    html = client.get("/search/", {"q": "potholes", "type": "evidence"}).content.decode()
+    assert _facet(html, "Theme") == {"Car damage": 1}
+    assert _facet(html, "Source") == {"Direct submission": 1}
+    html = client.get(
+        "/search/", {"q": "potholes", "type": "evidence", "tag": "car-damage"}
+    ).content.decode()
+    assert _count(html) == 1
