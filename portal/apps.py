@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class PortalConfig(AppConfig):
@@ -13,3 +14,10 @@ class PortalConfig(AppConfig):
         from . import roles, signals  # noqa: F401
 
         post_migrate.connect(roles.sync_roles_after_migrate, sender=self)
+
+
+class ParleyAdminConfig(admin_apps.AdminConfig):
+    """The Django admin with Parley's site: superusers only, no sign-in form of its own."""
+
+    default = False
+    default_site = "portal.admin_site.ParleyAdminSite"
