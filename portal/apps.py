@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class PortalConfig(AppConfig):
@@ -15,3 +16,10 @@ class PortalConfig(AppConfig):
 
         make_index_updates_robust()
         post_migrate.connect(roles.sync_roles_after_migrate, sender=self)
+
+
+class ParleyAdminConfig(admin_apps.AdminConfig):
+    """The Django admin with Parley's site: superusers only, no sign-in form of its own."""
+
+    default = False
+    default_site = "portal.admin_site.ParleyAdminSite"

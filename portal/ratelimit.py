@@ -37,12 +37,12 @@ def hit(key: str, rate: str) -> bool:
     cache_key = f"rl:{digest}:{period}"
     added = cache.add(cache_key, 1, timeout=period)
     if added:
-        return True
+        return limit >= 1
     try:
         count = cache.incr(cache_key)
     except ValueError:  # expired between add and incr
         cache.add(cache_key, 1, timeout=period)
-        return True
+        return limit >= 1
     return count <= limit
 
 

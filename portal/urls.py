@@ -12,6 +12,13 @@ from . import views
 handler500 = views.server_error
 
 urlpatterns = [
+    # One sign-in page for everyone (allauth's: throttled, with lockout); the admins' own
+    # sign-in and the private-page sign-in send people there instead of taking passwords.
+    path("admin/login/", views.sign_in_redirect),
+    path("django-admin/login/", views.sign_in_redirect),
+    path("_util/login/", views.sign_in_redirect),
+    # Wagtail's deliberate-crash page for testing error reporting: not on a public service.
+    path("admin/failwhale/", views.not_found),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -1,11 +1,14 @@
 import logging
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseServerError
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from wagtail import hooks
@@ -88,6 +91,26 @@ def delete_account(request):
         logout(request)
         return redirect("portal:account_deleted")
     return render(request, "portal/delete_account.html", {"form": form})
+
+
+def sign_in_redirect(request):
+    """Every sign-in goes through allauth's page, which throttles and locks out.
+
+    Wagtail's admin sign-in, its front-end sign-in for private pages and the Django admin's
+    would otherwise each accept passwords without those limits. Nothing posted here is read.
+    Someone already signed in was sent here because they may not see what they asked for.
+    """
+    if request.user.is_authenticated:
+        raise PermissionDenied("You do not have permission to see that page.")
+    url = reverse("account_login")
+    next_url = request.GET.get("next", "")
+    if next_url:
+        url = f"{url}?{urlencode({'next': next_url})}"
+    return redirect(url)
+
+
+def not_found(request, *args, **kwargs):
+    raise Http404
 
 
 def account_deleted(request):

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from wagtail.models import ModelLogEntry
 
@@ -121,8 +122,11 @@ def act(request, kind: str, pk: int, action: str):
     _require_moderator(request)
     ratelimit.check(request, "moderate", **MODERATION_RATE)
     obj = _load(kind, pk)
-    back = request.POST.get("next") or reverse("questions_moderation:queue")
-    if not back.startswith("/"):
+    back = request.POST.get("next", "")
+    # only back to a page of this site ("//elsewhere.example" is another site)
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         back = reverse("questions_moderation:queue")
     try:
         result = _apply(request, kind, obj, action)
