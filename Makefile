@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 PYTEST_ARGS ?=
 CSS := static/build/parley.css
 
-.PHONY: help install demo test lint check pytest test-e2e test-pg migrate seed bench clean screenshots
+.PHONY: help install demo test lint check pytest test-e2e test-pg migrate seed bench load clean screenshots
 
 help:
 	@echo "make demo   install, migrate, load demo content and run everything on http://127.0.0.1:8000"
@@ -78,6 +78,11 @@ bench: install
 	$(PY) bench/pages.py
 	$(PY) bench/ingest.py
 	$(PY) bench/search.py
+
+# 50 simulated residents for 60 s under gunicorn (SQLite, then PostgreSQL when one answers on
+# 127.0.0.1:5432), then an exactly-once audit of the database. LOAD_ARGS="--users 10 --duration 20"
+load: install
+	$(PY) bench/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules static/build var/test

@@ -116,7 +116,9 @@ def respond(request, page):
             {"page": page, "phase": page.phase},
             status=200 if request.method == "GET" else 403,
         )
-    form = ResponseForm(request.POST or None, page=page, user=request.user)
+    form = ResponseForm(
+        request.POST if request.method == "POST" else None, page=page, user=request.user
+    )
     if request.method == "POST":
         if form.is_valid():
 

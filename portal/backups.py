@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import call_command, get_commands
 from django.db import connection, connections
 from django.utils import timezone
 
@@ -128,5 +128,16 @@ def restore(*, archive_path: Path, rebuild_index: bool = True) -> dict:
                 shutil.rmtree(media)
             shutil.copytree(media_src, media)
     if rebuild_index:
-        call_command("update_index", verbosity=0)
+        rebuild_search_index()
     return manifest
+
+
+def rebuild_search_index(verbosity: int = 0) -> None:
+    """Rebuild every search index from the database, whatever the configured backend.
+
+    modelsearch's own command when its app is installed, else Wagtail's name for the same."""
+    commands = get_commands()
+    name = (
+        "rebuild_modelsearch_index" if "rebuild_modelsearch_index" in commands else "update_index"
+    )
+    call_command(name, verbosity=verbosity)

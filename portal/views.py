@@ -25,7 +25,9 @@ logger = logging.getLogger(__name__)
 def account(request):
     """The resident's own account: display name, email preferences, X handle."""
     request.parley_section = "account"
-    form = AccountDetailsForm(request.POST or None, instance=request.user)
+    form = AccountDetailsForm(
+        request.POST if request.method == "POST" else None, instance=request.user
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Your account details have been saved.")
@@ -84,7 +86,7 @@ def your_data(request):
 def delete_account(request):
     """Erase the account: personal data goes, contributions stay as 'Former resident'."""
     request.parley_section = "account"
-    form = DeleteAccountForm(request.POST or None, user=request.user)
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         user = request.user
         privacy.account_erase(user=user, by=user)

@@ -5,6 +5,7 @@ or selector, and render. Permission rules live in `permissions`, state changes i
 """
 
 import hashlib
+import re
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -39,6 +40,7 @@ from .models import Answer, Comment, Question
 from .permissions import can, require
 
 PER_PAGE = 20
+_SLUG = re.compile(r"[-\w]{1,100}")
 
 # Per-action write limits ("count/seconds"), per signed-in person and per IP address.
 RATES = {
@@ -89,6 +91,8 @@ def question_list(request, page, tag_slug: str | None = None):
     index = _index_url(page, request)
     topic = request.GET.get("topic")
     if topic is not None and tag_slug is None:
+        if topic and not _SLUG.fullmatch(topic):
+            raise Http404("No such topic")
         # the no-JavaScript topic filter submits ?topic=<slug>
         target = f"{index}topics/{topic}/" if topic else index
         view = request.GET.get("view")
@@ -580,7 +584,7 @@ def _follow(request, page, question, action):
 def _report(request, page, question, action, target=None):
     target = target or question
     require(request.user, "flag", target)
-    form = FlagForm(request.POST or None)
+    form = FlagForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         _limit(request, "report")
         if form.is_valid():

@@ -99,7 +99,7 @@ def submit_evidence(request, inquiry: InquiryPage):
         return TemplateResponse(
             request, "scrutiny/submit_closed.html", {"page": inquiry}, status=403
         )
-    form = SubmitEvidenceForm(request.POST or None, user=request.user)
+    form = SubmitEvidenceForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
@@ -469,7 +469,10 @@ def _detail_remove(request, evidence: Evidence, action: str):
 @staff_view(permissions.can_add_oral_evidence)
 @ratelimit.rate_limit("scrutiny-triage", per_user=STAFF_WRITES)
 def add_oral_evidence(request):
-    form = OralEvidenceForm(request.POST or None, initial={"inquiry": request.GET.get("inquiry")})
+    form = OralEvidenceForm(
+        request.POST if request.method == "POST" else None,
+        initial={"inquiry": request.GET.get("inquiry")},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         evidence = services.evidence_add_oral(
@@ -502,7 +505,7 @@ def promote(request):
     except LookupError:
         raise Http404 from None
     existing = selectors.evidence_for_objects([obj]).get(obj)
-    form = PromoteForm(request.POST or None)
+    form = PromoteForm(request.POST if request.method == "POST" else None)
     back = _safe_next(request, obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "/")
     if request.method == "POST" and form.is_valid():
         try:
