@@ -263,3 +263,121 @@ def test_journey_2_coached_post_to_x_and_replies_become_evidence(story, journey)
     expect(page.get_by_text(re.compile("2 items"))).to_be_visible()
     for e in evidence:
         assert "Crossings" in Evidence.objects.get(pk=e.pk).theme_names
+
+
+# -- Journey 3 (and, without JavaScript, journey 5): respond, then "We asked, you said, we did"
+
+
+def _resident_responds(j):
+    page = j.page
+    j.goto("/")
+    page.get_by_role("link", name="Consultations").first.click()
+    j.check_accessibility("consultation index")
+    page.get_by_label("Open", exact=True).check()
+    page.get_by_role("button", name="Apply filters").click()
+    j.check_accessibility("open consultations")
+    page.get_by_role("link", name="Budget consultation 2026 to 2027").click()
+    j.check_accessibility("open consultation")
+    page.get_by_role("button", name="Respond to this consultation").click()
+    j.check_accessibility("response form")
+    page.get_by_role("button", name="Send response").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    j.check_accessibility("response form with errors")
+    _fill_budget_response(page)
+    page.get_by_role("button", name="Send response").click()
+    expect(page.get_by_role("heading", name="Response received")).to_be_visible()
+    j.check_accessibility("receipt")
+    reference = page.locator(".govuk-panel__body strong").inner_text()
+    assert re.fullmatch(r"[A-Z0-9-]{6,}", reference), reference
+    return reference
+
+
+def _fill_budget_response(page):
+    page.get_by_role("group", name="Are you responding as").get_by_label(
+        "A resident of Harrowfield"
+    ).check()
+    services = page.get_by_role("group", name="Which three services matter most to you?")
+    services.get_by_label("Libraries").check()
+    services.get_by_label("Adult social care").check()
+    page.get_by_role("group", name="How should we balance the budget?").get_by_label(
+        "Raise council tax by 2.99% and make some savings"
+    ).check()
+    page.get_by_label("Do you have ideas").fill("Share back-office services with Kestrel Vale.")
+    page.get_by_role("group", name="May we publish or quote your response?").get_by_label(
+        "Yes"
+    ).check()
+    page.get_by_role("group", name="May we contact you about your response?").get_by_label(
+        "No"
+    ).check()
+
+
+def _officer_writes_the_outcome(j, consultation):
+    """The officer fills in the Outcome tab and submits it; a moderator approves it."""
+    page = j.page
+    sign_in(j, "officer@example.com")
+    j.goto(f"/admin/pages/{consultation.pk}/edit/")
+    page.get_by_role("tab", name="Outcome").click()
+    for label, text in [
+        ("We asked", "We asked how to balance next year's budget."),
+        ("You said", "Most of you said protect libraries and adult social care."),
+        ("We did", "We kept every library open and raised council tax by 2.99%."),
+    ]:
+        editor = page.locator(f"[data-contentpath='{label.lower().replace(' ', '_')}']")
+        box = editor.locator("[contenteditable='true']")
+        box.click()
+        page.keyboard.type(text)
+        # Draftail saves into its hidden input a moment after typing stops.
+        stored = editor.locator("input[type='hidden']")
+        expect(stored).to_have_value(re.compile(re.escape(text.split(".")[0])))
+    page.locator("[data-contentpath='decision'] textarea").fill(
+        "Council tax rises by 2.99%; libraries and adult social care are protected."
+    )
+    page.locator("footer").get_by_role("button", name="More actions").click()
+    page.get_by_role("button", name=re.compile("Submit to .*")).click()
+    expect(page.get_by_role("status").first).to_contain_text(re.compile("submitted", re.I))
+    sign_out(j)
+
+    sign_in(j, "moderator@example.com")
+    j.goto(f"/admin/pages/{consultation.pk}/edit/")
+    page.locator("footer").get_by_role("button", name="More actions").click()
+    page.get_by_role("button", name="Approve and Publish").click()
+    expect(page.get_by_role("status").first).to_contain_text(
+        re.compile("updated|approved|published", re.I)
+    )
+    sign_out(j)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["journey3-js", "journey5-no-js"])
+def test_journey_3_resident_responds_and_officer_publishes_the_outcome(story, journey, javascript):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from consultations.models import ConsultationPage, ConsultationResponse
+
+    resident = journey(javascript=javascript)
+    sign_in(resident, "resident@example.com")
+    reference = _resident_responds(resident)
+    response = ConsultationResponse.objects.get(reference=reference)
+    assert response.consent_publish is True
+
+    # Time passes: the consultation closes (the one step no person takes).
+    consultation = ConsultationPage.objects.get(slug="budget-2026-27")
+    closed = timezone.now() - timedelta(minutes=1)
+    ConsultationPage.objects.filter(pk=consultation.pk).update(closes_at=closed)
+    revision = consultation.get_latest_revision()
+    revision.content["closes_at"] = closed.isoformat()
+    revision.save(update_fields=["content"])
+
+    staff = journey()  # the Wagtail admin needs JavaScript
+    _officer_writes_the_outcome(staff, consultation)
+
+    page = resident.page
+    resident.goto(consultation.url)
+    expect(page.get_by_role("heading", name=re.compile("We did"))).to_be_visible()
+    expect(page.get_by_text("We kept every library open")).to_be_visible()
+    resident.check_accessibility("consultation with outcome")
+    resident.screenshot("consultation-outcome")
+    resident.goto("/account/contributions/")
+    row = page.get_by_role("row", name=re.compile(reference))
+    expect(row.get_by_role("link", name="Read what we did")).to_be_visible()
