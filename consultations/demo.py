@@ -35,8 +35,24 @@ CONTACT = {
 }
 
 
-def _at(day_offset: int, hour: int, minute: int = 0) -> datetime:
+# Councils do not launch consultations or hold meetings at weekends or over Christmas.
+NON_WORKING = {(12, 24), (12, 25), (12, 26), (12, 31), (1, 1)}
+
+
+def _working_day(day_offset: int):
+    """The day `day_offset` from today, moved to a working day: earlier for a day in the past,
+    later for one in the future, so that a date never crosses today and changes a phase."""
+    step = -1 if day_offset < 0 else 1
     day = timezone.localdate() + timedelta(days=day_offset)
+    while day.weekday() >= 5 or (day.month, day.day) in NON_WORKING:
+        day += timedelta(days=step)
+    return day
+
+
+def _at(day_offset: int, hour: int, minute: int = 0, *, working: bool = True) -> datetime:
+    """A time `day_offset` days from today; on a working day unless `working` is off (online
+    consultations close at midnight whatever the day)."""
+    day = _working_day(day_offset) if working else timezone.localdate() + timedelta(days=day_offset)
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
@@ -842,9 +858,9 @@ def seed(ctx) -> None:
                     "summary": spec["summary"],
                     "decision_to_make": spec["decision_to_make"],
                     "decision_maker": spec["decision_maker"],
-                    "decision_date": timezone.localdate() + timedelta(days=spec["decision_day"]),
+                    "decision_date": _working_day(spec["decision_day"]),
                     "opens_at": _at(*spec["opens"]),
-                    "closes_at": _at(*spec["closes"]),
+                    "closes_at": _at(*spec["closes"], working=False),
                     "body": spec["body"],
                     "questions": spec["questions"],
                     "contact_team": spec["contact_team"],

@@ -163,3 +163,26 @@ def test_demo_has_every_phase_responses_an_outcome_and_live_updates(client):
     assert LiveUpdate.objects.count() >= 5
     for page in [*pages, *MeetingPage.objects.all()]:
         assert client.get(page.url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("today", "offset", "expected"),
+    [
+        ("2026-12-19", 5, "2026-12-28"),  # Christmas Eve moves on past the holidays
+        ("2026-12-19", 1, "2026-12-21"),  # a Sunday moves on to the Monday
+        ("2026-12-19", -1, "2026-12-18"),  # a past Saturday moves back to the Friday
+        ("2026-12-28", -3, "2026-12-23"),  # Boxing Day, in the past, moves back before it
+        ("2026-12-19", 3, "2026-12-22"),  # a working day stays put
+    ],
+)
+def test_demo_dates_fall_on_working_days_and_never_cross_today(today, offset, expected):
+    import time_machine
+
+    from consultations.demo import _at, _working_day
+
+    with time_machine.travel(f"{today} 12:00", tick=False):
+        assert _working_day(offset).isoformat() == expected
+        assert _at(offset, 18, 30).date().isoformat() == expected
+        # Closing times are left where they are: online consultations close on any day.
+        unmoved = _at(offset, 23, 59, working=False).date()
+        assert (unmoved - timezone.localdate()).days == offset

@@ -43,6 +43,12 @@ def demo_processes(addr: str, sandbox_port: str, commands=None) -> list[tuple[st
     return processes
 
 
+def _default_sigint() -> None:
+    """In the child: Ctrl-C stops it, even when we were started with SIGINT ignored (as
+    `nohup cmd &` does), so the SIGINT we pass on is not lost."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Supervisor:
     """Children in process groups of their own, so stopping one stops all it started too."""
 
@@ -53,7 +59,9 @@ class Supervisor:
 
     def start(self, name: str, argv: list[str]) -> subprocess.Popen:
         # argv is built from our own manage.py commands, never from input
-        proc = subprocess.Popen(argv, env=self.env, start_new_session=True)  # noqa: S603  # nosec B603
+        proc = subprocess.Popen(  # noqa: S603  # nosec B603
+            argv, env=self.env, start_new_session=True, preexec_fn=_default_sigint
+        )
         self.running.append((name, proc))
         return proc
 
@@ -105,7 +113,9 @@ class Command(BaseCommand):
             raise KeyboardInterrupt
 
         # Children have their own process groups, so Ctrl-C reaches only us: we pass it on.
-        # A `kill` (SIGTERM) or a closed terminal (SIGHUP) stops everything the same way.
+        # A `kill` (SIGTERM) or a closed terminal (SIGHUP) stops everything the same way, and
+        # SIGINT is caught even if we were started with it ignored.
+        signal.signal(signal.SIGINT, terminate)
         signal.signal(signal.SIGTERM, terminate)
         signal.signal(signal.SIGHUP, terminate)
         try:
