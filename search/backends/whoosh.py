@@ -457,12 +457,12 @@ def filter_docset(searcher, cache, filter_query):
     """The document numbers matching a filter, cached for the life of this searcher."""
     key = repr(filter_query)
     if len(key) > MAX_CACHED_FILTER_KEY:  # primary keys from the database: not worth keeping
-        return frozenset(filter_query.docs(searcher))
+        return set(filter_query.docs(searcher))
     docs = cache.get(key)
     if docs is None:
         if len(cache) > 256:
             cache.clear()
-        docs = frozenset(filter_query.docs(searcher))
+        docs = set(filter_query.docs(searcher))  # whoosh takes a set (never changes it)
         cache[key] = docs
     return docs
 
@@ -830,7 +830,7 @@ class WhooshSearchResults(BaseSearchResults):
             allowed = filter_docset(searcher, cache, filter_query)
             return searcher.search(
                 text_query,
-                filter=set(allowed) if not isinstance(allowed, set) else allowed,
+                filter=allowed,
                 limit=limit,
                 sortedby=self.query_compiler.get_sort(),
                 terms=False,
