@@ -76,6 +76,8 @@ AUTOCOMPLETE_MAX_GRAM = 15
 # Queries longer than this are cut (modelsearch's own limit for query strings is 255).
 MAX_QUERY_CHARS = 1000
 MAX_QUERY_TERMS = 64
+# Filters whose description is longer than this are computed per search, not cached.
+MAX_CACHED_FILTER_KEY = 4000
 
 INT_TYPES = {
     "AutoField",
@@ -454,11 +456,13 @@ def get_handle(path) -> IndexHandle:
 def filter_docset(searcher, cache, filter_query):
     """The document numbers matching a filter, cached for the life of this searcher."""
     key = repr(filter_query)
+    if len(key) > MAX_CACHED_FILTER_KEY:  # primary keys from the database: not worth keeping
+        return set(filter_query.docs(searcher))
     docs = cache.get(key)
     if docs is None:
         if len(cache) > 256:
             cache.clear()
-        docs = frozenset(filter_query.docs(searcher))
+        docs = set(filter_query.docs(searcher))  # whoosh takes a set (never changes it)
         cache[key] = docs
     return docs
 
@@ -616,7 +620,8 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
         if lookup == "exact":
             return query.Term("docid", f"{root}:{value}")
         if lookup == "in":
-            return query.Or([query.Term("docid", f"{root}:{v}") for v in value]) or query.NullQuery
+            terms = [query.Term("docid", f"{root}:{v}") for v in value]
+            return query.Or(terms) if terms else query.NullQuery
         raise _NeedsDatabase
 
     def _resolve_subquery(self, lookup, value):
@@ -825,7 +830,7 @@ class WhooshSearchResults(BaseSearchResults):
             allowed = filter_docset(searcher, cache, filter_query)
             return searcher.search(
                 text_query,
-                filter=set(allowed) if not isinstance(allowed, set) else allowed,
+                filter=allowed,
                 limit=limit,
                 sortedby=self.query_compiler.get_sort(),
                 terms=False,

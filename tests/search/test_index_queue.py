@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from whoosh import index as whoosh_index
 
 from questions.models import Question
@@ -149,3 +150,43 @@ def test_drain_command_reports(search_index):  # noqa: F811
     out = StringIO()
     call_command("drain_search_queue", stdout=out)
     assert "0 still queued" in out.getvalue()
+
+
+def test_the_queue_sweep_is_a_periodic_job():
+    from portal.scheduling import periodic_jobs
+
+    jobs = {job.name: job for job in periodic_jobs()}
+    assert jobs["search.drain_index_queue"].task.name == "drain_search_index_queue"
+
+
+def test_a_busy_writer_schedules_a_retry_when_the_task_backend_can_defer(
+    search_index,  # noqa: F811
+    settings,
+    monkeypatch,
+):
+    from search import tasks
+
+    scheduled = []
+
+    class Deferred:
+        def __init__(self, **options):
+            self.options = options
+
+        def enqueue(self):
+            scheduled.append(self.options)
+
+    monkeypatch.setattr(
+        "django_tasks.default_task_backend.__class__.supports_defer", True, raising=False
+    )
+    monkeypatch.setattr(
+        tasks.drain_search_index_queue.__class__, "using", lambda self, **kw: Deferred(**kw)
+    )
+    ix = whoosh_index.open_dir(str(index_path(search_index)))
+    writer = ix.writer()
+    try:
+        QuestionFactory(title="Blocked drain on Queen Street")
+    finally:
+        writer.cancel()
+    assert len(scheduled) == 1
+    assert scheduled[0]["run_after"] > timezone.now()
+    assert PendingIndexChange.objects.count() == 1
