@@ -25,10 +25,17 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 SNIPPET_CHOOSER_PREFIX = "/admin/snippets/choose/"
 
-# Admin views that crash on a POST missing fields every real form sends: {url name: fields}.
+# Admin views that crash on a POST missing fields every real form sends:
+# {url name: (fields, the permission the view itself requires first)}.
 REQUIRED_POST_FIELDS = {
-    "wagtailadmin_choose_page_external_link": ["external-link-chooser-url"],
-    "wagtailredirects:process_import": ["import_file_name", "input_format"],
+    "wagtailadmin_choose_page_external_link": (
+        ["external-link-chooser-url"],
+        "wagtailadmin.access_admin",
+    ),
+    "wagtailredirects:process_import": (
+        ["import_file_name", "input_format"],
+        "wagtailredirects.add_redirect",
+    ),
 }
 
 
@@ -88,20 +95,19 @@ class AdminGuardMiddleware:
             match = resolve(path)
         except Resolver404:
             return None
-        if path.startswith(SNIPPET_CHOOSER_PREFIX) and request.user.is_authenticated:
-            model = _snippet_model(path)
-            if model is not None and not can_choose_snippet(request.user, model):
-                raise PermissionDenied
+        user = request.user
+        if not user.is_authenticated:
+            return None  # Wagtail sends them to sign in
+        if path.startswith(SNIPPET_CHOOSER_PREFIX):
             if match.url_name == "create" and not _has_creation_form(match):
                 raise Http404("This chooser cannot create items.")
-        if (
-            path.startswith("/admin/pages/")
-            and request.user.is_authenticated
-            and not has_any_page_permission(request.user)
-        ):
+            model = _snippet_model(path)
+            if model is not None and not can_choose_snippet(user, model):
+                raise PermissionDenied
+        if path.startswith("/admin/pages/") and not has_any_page_permission(user):
             raise PermissionDenied
-        if request.method == "POST":
-            required = REQUIRED_POST_FIELDS.get(match.view_name, [])
+        required, permission = REQUIRED_POST_FIELDS.get(match.view_name, ([], ""))
+        if request.method == "POST" and required and user.has_perm(permission):
             if any(name not in request.POST for name in required):
                 return HttpResponseBadRequest("The form was incomplete. Please try again.")
         return None
