@@ -15,7 +15,7 @@ import os
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from consultations.models import ConsultationFollow, ConsultationResponse, LiveUpdate
@@ -172,6 +172,7 @@ def submit_and_check(client, url, data, as_json, *, creates, stored, ok_status=(
     ):
         got, expected = stored(data)
         assert got == expected
+        event("accepted and stored as sent")
         return "accepted"
     # refused (or, for idempotent endpoints, nothing new to store): nothing partial
     changed = {k: (before[k], after[k]) for k in before if before[k] != after[k]}
@@ -181,6 +182,7 @@ def submit_and_check(client, url, data, as_json, *, creates, stored, ok_status=(
         assert "govuk-error-summary" in body or "govuk-error-message" in body
     else:
         assert response.status_code in (302, 400, 403, 404, 405, 429), response.status_code
+    event(f"refused ({response.status_code})")
     return "refused"
 
 
