@@ -27,6 +27,23 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Browser tests use an SQLite file, as the site does, not the in-memory database.
+
+    In memory, SQLite's shared cache fails a request with "database table is locked" when
+    another request (the admin's autosave, a live-update poll) holds the table, where a file
+    database with WAL and busy_timeout makes it wait. Run on its own (`make test-e2e`).
+    """
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        folder = Path(settings.VAR_DIR) / "test"
+        folder.mkdir(parents=True, exist_ok=True)
+        db.setdefault("TEST", {})["NAME"] = str(folder / "e2e.sqlite3")
+
+
+@pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium is not installed at {CHROMIUM} (.ci/run installs Debian's chromium)")
@@ -121,7 +138,25 @@ class Journey:
 
 
 @pytest.fixture
-def journey(browser, live_server):
+def server_errors():
+    """Tracebacks of every exception the live server raised while handling a request."""
+    import traceback
+
+    from django.core.signals import got_request_exception
+
+    errors = []
+
+    def record(sender, request=None, **kwargs):
+        path = getattr(request, "path", "?")
+        errors.append(f"{getattr(request, 'method', '?')} {path}\n{traceback.format_exc()}")
+
+    got_request_exception.connect(record, weak=False, dispatch_uid="e2e-server-errors")
+    yield errors
+    got_request_exception.disconnect(dispatch_uid="e2e-server-errors")
+
+
+@pytest.fixture
+def journey(browser, live_server, server_errors):
     """Open browser sessions: journey() for JS on, journey(javascript=False) for JS off."""
     opened = []
 
@@ -133,6 +168,7 @@ def journey(browser, live_server):
     yield open_journey
     for j in opened:
         j.close()
+    assert server_errors == [], "the server raised:\n" + "\n".join(server_errors)
 
 
 def link_from_email(message, pattern=r"https?://\S+"):

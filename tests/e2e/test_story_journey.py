@@ -5,6 +5,7 @@ Every page a journey visits is checked with axe-core (JavaScript on) and for CSP
 The database is read only to find the verification email and to confirm what the UI said.
 """
 
+import csv
 import io
 import re
 
@@ -258,11 +259,11 @@ def test_journey_2_coached_post_to_x_and_replies_become_evidence(story, journey)
     for e in evidence:
         page.get_by_label(f"Select {e.reference}").check()
     page.get_by_label("Action", exact=True).select_option(label="Add theme…")
-    page.get_by_label("Themes (optional)").fill("Crossings")
+    page.get_by_label("Themes (optional)").fill("Crossings and patrols")
     page.get_by_role("button", name="Apply to selected items").click()
     expect(page.get_by_text(re.compile("2 items"))).to_be_visible()
     for e in evidence:
-        assert "Crossings" in Evidence.objects.get(pk=e.pk).theme_names
+        assert "Crossings and patrols" in Evidence.objects.get(pk=e.pk).theme_names
 
 
 # -- Journey 3 (and, without JavaScript, journey 5): respond, then "We asked, you said, we did"
@@ -381,3 +382,83 @@ def test_journey_3_resident_responds_and_officer_publishes_the_outcome(story, jo
     resident.goto("/account/contributions/")
     row = page.get_by_role("row", name=re.compile(reference))
     expect(row.get_by_role("link", name="Read what we did")).to_be_visible()
+
+
+# -- Journey 4: the committee member's dashboard, filtered by a theme, and the packs ----------
+
+
+def _chart_and_table(page, title):
+    """The bars drawn in the chart and the rows of the table beside it, as {label: count}."""
+    block = page.get_by_role("region", name=title)
+    bars = {
+        g.get_attribute("data-label"): int(g.get_attribute("data-value"))
+        for g in block.locator("svg g[data-label]").all()
+    }
+    rows = {
+        r.locator("th").inner_text().strip(): int(r.locator("td").inner_text())
+        for r in block.get_by_role("table").locator("tbody tr").all()
+        if r.locator("td.govuk-table__cell--numeric").count()
+    }
+    return bars, rows
+
+
+def _download_pack(page, fmt_label, tmp_path):
+    page.get_by_label(fmt_label).check()
+    page.get_by_role("button", name="Build the evidence pack").click()
+    expect(page.get_by_role("status")).to_contain_text("Your pack is ready")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("^Download")).click()
+    target = tmp_path / download.value.suggested_filename
+    download.value.save_as(target)
+    page.get_by_role("link", name="Back to the dashboard").click()
+    return target
+
+
+def test_journey_4_committee_member_filters_the_dashboard_and_exports(story, journey, tmp_path):
+    from pypdf import PdfReader
+
+    theme = "Crossings and patrols"
+    j = journey()
+    page = j.page
+    sign_in(j, "councillor@example.com")
+    page.get_by_role("link", name="Scrutiny inquiries").first.click()
+    j.check_accessibility("inquiries")
+    page.get_by_role("link", name="Road safety near schools").click()
+    j.check_accessibility("inquiry page, signed in as a committee member")
+    page.get_by_role("link", name="Evidence dashboard and packs").click()
+    j.check_accessibility("dashboard")
+    counted = page.get_by_role("heading", name=re.compile(r"^\d+ items? of evidence"))
+    total = int(re.match(r"\d+", counted.inner_text()).group())
+
+    page.get_by_label("Theme (optional)").select_option(theme)
+    page.get_by_role("button", name="Apply filters").click()
+    heading = page.get_by_role("heading", name=re.compile("matching the filters"))
+    expect(heading).to_be_visible()
+    matching = int(re.match(r"\d+", heading.inner_text()).group())
+    assert 0 < matching < total
+    j.check_accessibility("dashboard filtered by theme")
+    j.screenshot("inquiry-dashboard")
+
+    for title in ["Evidence by theme", "Evidence by source", "Evidence by week"]:
+        bars, rows = _chart_and_table(page, title)
+        assert bars == rows, title
+    bars, _ = _chart_and_table(page, "Evidence by theme")
+    assert bars[theme] == matching
+    assert sum(_chart_and_table(page, "Evidence by source")[0].values()) == matching
+
+    references = set(
+        page.locator("table").get_by_text(re.compile(r"^EV-\d{4}-\d{6}$")).all_inner_texts()
+    )
+    assert len(references) == min(matching, 50)
+
+    pack = _download_pack(page, "CSV spreadsheet", tmp_path)
+    rows = list(csv.DictReader(io.StringIO(pack.read_text(encoding="utf-8-sig"))))
+    assert len(rows) == matching
+    in_csv = {r["Reference"] for r in rows}
+    assert references <= in_csv
+    assert all(theme in r["Themes"] for r in rows)
+
+    pack = _download_pack(page, "PDF for committee papers", tmp_path)
+    text = "\n".join(p.extract_text() for p in PdfReader(pack).pages)
+    assert all(ref in text for ref in in_csv), sorted(r for r in in_csv if r not in text)
+    assert "Road safety near schools" in text
