@@ -272,7 +272,7 @@ def _add(inquiry, items, kind, officer) -> list[Evidence]:
 
 
 # Which contributions from the other apps' demos go to which inquiry, and how they are triaged.
-ROAD_WORDS = ("school", "crossing", "speed", "20mph", "pavement", "cycle", "parked on")
+ROAD_WORDS = ("school", "crossing", "speed", "20mph", "pavement", "cycle", "parked on", "drop-off")
 LIBRARY_WORDS = ("library", "libraries", "e-book", "opening hours")
 ROAD_THEMES = {
     "speed": "Speeding",
@@ -310,9 +310,14 @@ def _promote_sources(inquiry, words, themes_table, officer, per_kind=4) -> int:
                 captured = adapter.capture(obj)
             except sources.PromotionRefused:
                 continue
-            text = f"{captured.title} {captured.text}".lower()
-            if any(w in text for w in words):
-                picked.append((obj, captured))
+            # Chosen on what the person said (not the post or question they replied to), and
+            # said while the inquiry was taking evidence.
+            if not any(w in captured.text.lower() for w in words):
+                continue
+            said = timezone.localdate(captured.said_at) if captured.said_at else None
+            if said and inquiry.evidence_closes and said > inquiry.evidence_closes:
+                continue
+            picked.append((obj, captured))
             if len(picked) >= per_kind:
                 break
         if not picked:

@@ -23,6 +23,17 @@ def test_seed_demo_builds_two_inquiries_with_triaged_evidence_from_every_source(
     assert Evidence.objects.filter(redactions__isnull=False).exists()
     assert Evidence.objects.filter(status=TriageStatus.DUPLICATE).exists()
     assert all(e.verify() for e in Evidence.objects.all())
+    # Nothing was said after the call for evidence it answers had closed, and every promoted
+    # contribution is about its inquiry in its own words (not the post it replied to).
+    from django.utils import timezone
+
+    from scrutiny.demo import LIBRARY_WORDS, ROAD_WORDS
+
+    for inquiry, words in ((road, ROAD_WORDS), (libraries, LIBRARY_WORDS)):
+        for e in Evidence.objects.for_inquiry(inquiry):
+            assert timezone.localdate(e.said_at) <= inquiry.evidence_closes, e.reference
+            if e.source_kind not in (SourceKind.SUBMISSION, SourceKind.ORAL):
+                assert any(w in e.text.lower() for w in words), (e.reference, e.text)
 
     client.login(email="councillor@example.com", password="parley-demo-2026")
     html = client.get(road.url + "dashboard/").content.decode()
