@@ -13,6 +13,10 @@ from django.db.models import Count, Q
 from django.db.models.base import ModelState
 from taggit.models import Tag
 
+from search.errors import SearchUnavailable
+from search.selectors import STOP_WORDS as SEARCH_STOP_WORDS
+from search.selectors import similar
+
 from . import permissions
 from .models import Answer, Comment, Flag, Follow, Question, QuestionIndexPage, Vote
 
@@ -28,14 +32,9 @@ LIST_VIEWS = {
     "answered": ("Answered", ["-last_activity_at", "-pk"]),
 }
 
-# Words too common to say anything about what a question is about.
-STOP_WORDS = frozenset(
-    """a about after again all am an and any are as at be been before being but by can could
-    did do does doing for from had has have having how i if in into is it its just me more most
-    my no not of on once only or other our out over own same should so some such than that the
-    their them then there these they this to too under until up very was we were what when where
-    which while who whom why will with would you your yours please council""".split()
-)
+# Words too common to say anything about what a question is about (here everything is
+# addressed to the council, so that word says nothing either).
+STOP_WORDS = SEARCH_STOP_WORDS | {"council"}
 
 
 def index_page() -> QuestionIndexPage | None:
@@ -98,9 +97,6 @@ def questions_about(page, *, limit: int | None = None):
 def similar_questions(text: str, *, limit: int = 5) -> list[Question]:
     """Public questions like `text` (a title being typed on the ask form), best first; empty
     when search cannot answer, so asking never depends on the index."""
-    from search.errors import SearchUnavailable
-    from search.selectors import similar
-
     try:
         return similar(
             Question.objects.public().select_related("author"),

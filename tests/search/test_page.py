@@ -245,3 +245,27 @@ def test_evidence_themes_are_a_facet_and_a_filter(client, content):
         "/search/", {"q": "potholes", "type": "evidence", "tag": "car-damage"}
     ).content.decode()
     assert _count(html) == 1
+
+
+def test_counts_stay_exact_when_a_type_has_more_hits_than_are_scanned(client, content, monkeypatch):
+    monkeypatch.setattr(selectors, "SCAN_LIMIT", 1)
+    html = client.get("/search/", {"q": "potholes", "type": "questions"}).content.decode()
+    assert _count(html) == 2
+    assert _facet(html, "Status") == {"Answered": 1, "Officially answered": 1}
+    assert _facet(html, "Date") == {"Past week": 2, "Past month": 2, "Past year": 2}
+    assert "Showing the most relevant results" in html
+    html = client.get("/search/", {"q": "potholes"}).content.decode()
+    assert _facet(html, "Type")["Answers"] == 2
+    assert _count(html) == 8
+
+
+def test_did_you_mean_asks_a_backend_that_can_suggest(content, monkeypatch):
+    from modelsearch import backends
+
+    class Suggesting:
+        def suggest_spelling(self, text):
+            return text.replace("pothloes", "potholes")
+
+    monkeypatch.setattr(backends, "get_search_backend", lambda *a, **k: Suggesting())
+    assert spelling.suggest("pothloes road") == "potholes road"
+    assert spelling.suggest("potholes road") is None
