@@ -236,7 +236,7 @@ def url_patterns() -> list[str]:
     keys = list(dict.fromkeys(_walk(get_resolver().url_patterns)))
     for model in apps.get_models():
         if issubclass(model, RoutablePageMixin) and issubclass(model, Page):
-            for route in _walk(model().get_subpage_urls()):
+            for route in _walk(model.get_subpage_urls()):
                 keys.append(f"{model._meta.label}:{route}")
     return keys
 

@@ -223,6 +223,7 @@ NO_HONEYPOT = {
     "/accounts/email/": "signed in; throttled by allauth",
     "/accounts/password/change/": "signed in; needs the current password",
     "/accounts/reauthenticate/": "signed in; needs the password",
+    "/accounts/reauthenticate/code/": "signed in; needs a code sent by email",
     "/account/": "signed in: the person's own settings",
     "/account/your-data/": "signed in: downloading one's own data",
     "/account/delete/": "signed in; needs the password",
@@ -236,7 +237,8 @@ NO_HONEYPOT = {
 
 
 def _exempt(action: str) -> bool:
-    return any(action.split("?")[0].endswith(suffix) for suffix in NO_HONEYPOT)
+    path = action.split("?")[0]
+    return any(path.endswith(part) or path.startswith(part) for part in NO_HONEYPOT)
 
 
 @pytest.mark.django_db

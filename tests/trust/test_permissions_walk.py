@@ -5,7 +5,8 @@ The world (tests/trust/permission_world.py) holds objects in each state; the tab
 a 500, a redirect to another site (every request carries `next=//evil.example/`), or a URL
 pattern the table does not cover.
 
-Split by role and by area so xdist spreads the walk over its workers.
+Split by role and by area so xdist spreads the walk over its workers. Marked slow (it makes
+about 8,500 requests); `make test` runs it (its marker expression only leaves out e2e).
 """
 
 import pytest
@@ -53,6 +54,7 @@ def test_every_url_pattern_is_in_the_table():
     assert missing == [], "add these to tests/trust/permission_table.py"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("area", list(AREAS))
 @pytest.mark.parametrize("role", ROLES)
 def test_walk(client, role, area):
