@@ -148,7 +148,8 @@ class Journey:
         if not os.environ.get("PARLEY_SCREENSHOTS"):
             return
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        # The first screenful only, so the PNGs committed for the README stay small.
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
 
     def close(self):
         assert self.csp_violations == [], "CSP violations:\n" + "\n".join(self.csp_violations)

@@ -111,6 +111,8 @@ KEY_PAGES = [
     "/inquiries/",
     "/inquiries/road-safety-near-schools/",
     "/accounts/signup/",
+    "/accounts/login/",
+    "/privacy/",
     "/house-rules/",
 ]
 
