@@ -40,7 +40,11 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     if db["ENGINE"] == "django.db.backends.sqlite3":
         folder = Path(settings.VAR_DIR) / "test"
         folder.mkdir(parents=True, exist_ok=True)
-        db.setdefault("TEST", {})["NAME"] = str(folder / "e2e.sqlite3")
+        name = folder / "e2e.sqlite3"
+        # --reuse-db (pyproject) would keep the last run's flushed database: start afresh.
+        for stale in (name, name.with_name(name.name + "-wal"), name.with_name(name.name + "-shm")):
+            stale.unlink(missing_ok=True)
+        db.setdefault("TEST", {})["NAME"] = str(name)
 
 
 @pytest.fixture(scope="session")
@@ -69,6 +73,17 @@ def browser():
 @functools.cache
 def _axe_source() -> str:
     return (ROOT / "node_modules" / "axe-core" / "axe.min.js").read_text()
+
+
+# The innermost elements reaching past the window's right edge (named in the failure message).
+WIDEST_ELEMENTS = """() => {
+  const w = document.documentElement.clientWidth;
+  const past = el => el.getBoundingClientRect().right > w + 1;
+  return [...document.querySelectorAll('body *')]
+    .filter(el => past(el) && ![...el.children].some(past))
+    .slice(0, 5)
+    .map(el => `${el.tagName.toLowerCase()}.${String(el.className).split(' ').join('.')}`);
+}"""
 
 
 class Journey:
@@ -123,14 +138,18 @@ class Journey:
         overflow = self.page.evaluate(
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
-        assert overflow <= 1, f"{self.page.url} scrolls sideways by {overflow}px"
+        culprits = []
+        if overflow > 1:
+            culprits = self.page.evaluate(WIDEST_ELEMENTS)
+        assert overflow <= 1, f"{self.page.url} scrolls sideways by {overflow}px: {culprits}"
 
     def screenshot(self, name):
         """Save a screenshot for the README (`make screenshots`; plain test runs skip it)."""
         if not os.environ.get("PARLEY_SCREENSHOTS"):
             return
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        # The first screenful only, so the PNGs committed for the README stay small.
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
 
     def close(self):
         assert self.csp_violations == [], "CSP violations:\n" + "\n".join(self.csp_violations)

@@ -97,23 +97,6 @@ def test_ask_with_live_suggestions_then_vote_and_follow(journey, live_server, th
     assert page.get_by_text("The sign on the gate says the 14th.").is_visible()
 
 
-def test_without_javascript_the_check_step_shows_similar_questions(journey, live_server, thread):
-    resident = UserFactory(display_name="Olu")
-    j = journey(javascript=False)
-    _sign_in(j, resident, live_server.url)
-    page = j.page
-
-    j.goto("/ask-the-council/ask/")
-    page.get_by_label("Your question").fill(NEW)
-    page.get_by_role("button", name="Continue").click()
-    assert page.get_by_role("heading", name="Has your question already been asked?").is_visible()
-    assert page.get_by_role("link", name=EXISTING).is_visible()
-    assert not Question.objects.filter(title=NEW).exists()
-    page.get_by_role("button", name="Post my question").click()
-    page.wait_for_url(re.compile(r".*/ask-the-council/\d+/is-the-mill-lane-"))
-    assert Question.objects.filter(title=NEW).exists()
-
-
 @pytest.mark.parametrize("width", [1024, 320])
 def test_signed_out_reader(journey, thread, width):
     j = journey(width=width)

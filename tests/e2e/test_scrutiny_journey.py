@@ -76,23 +76,3 @@ def test_officer_triages_with_the_keyboard(journey):
     assert page.get_by_text("Themes saved.").is_visible()
     assert sorted(Evidence.objects.get(pk=a.pk).theme_names) == ["School run", "Speeding"]
     assert b.pk
-
-
-def test_councillor_reads_the_dashboard_and_downloads_a_pack(journey):
-    ctx, inquiry = _world()
-    for i in range(5):
-        make_evidence(inquiry, text=f"Point {i} about the crossing on Canal Lane.")
-    j = journey()
-    page = j.page
-    _sign_in(j, ctx.users["committee"].email)
-    j.goto(inquiry.url + "dashboard/")
-    j.check_accessibility("dashboard")
-    assert page.get_by_role("img", name="Evidence by source").is_visible()
-    assert page.get_by_role("table", name="Evidence by source (figures)").is_visible()
-    j.screenshot("scrutiny-dashboard")
-    page.get_by_label("CSV spreadsheet").check()
-    page.get_by_role("button", name="Build the evidence pack").click()
-    j.check_accessibility("export status")
-    with page.expect_download() as download:
-        page.get_by_role("link", name="Download").click()
-    assert download.value.suggested_filename.endswith(".csv")

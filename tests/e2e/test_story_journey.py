@@ -462,3 +462,43 @@ def test_journey_4_committee_member_filters_the_dashboard_and_exports(story, jou
     text = "\n".join(p.extract_text() for p in PdfReader(pack).pages)
     assert all(ref in text for ref in in_csv), sorted(r for r in in_csv if r not in text)
     assert "Road safety near schools" in text
+
+
+# -- Journey 6: live updates from a meeting ---------------------------------------------------
+
+
+def test_journey_6_officer_posts_live_updates_during_a_meeting(story, journey, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from consultations.models import LiveUpdate, MeetingPage
+    from tests.consultations.factories import make_meeting
+
+    settings.PARLEY_LIVE_POLL_SECONDS = 1
+    now = timezone.now()
+    meeting = make_meeting(
+        MeetingPage.objects.first().get_parent().specific,
+        slug="cabinet-tonight",
+        title="Cabinet, this evening",
+        starts_at=now - timedelta(minutes=10),
+        ends_at=now + timedelta(hours=2),
+    )
+    watcher = journey()
+    watcher.goto(meeting.url)
+    watcher.check_accessibility("live meeting")
+    assert watcher.page.get_by_text("Updates will appear here during the meeting.").is_visible()
+
+    officer = journey()
+    sign_in(officer, "officer@example.com")
+    officer.goto(meeting.url)
+    officer.check_accessibility("live meeting with the update form")
+    officer.page.get_by_label("Post a live update").fill("Item 1: apologies from Cllr Ferris.")
+    officer.page.get_by_role("button", name="Post update").click()
+    assert officer.page.get_by_text("Your update is live on the meeting page.").is_visible()
+    assert LiveUpdate.objects.filter(meeting=meeting).count() == 1
+
+    # the watcher's page was never reloaded
+    watcher.page.get_by_text("Item 1: apologies from Cllr Ferris.").wait_for(timeout=10_000)
+    assert watcher.page.get_by_text("1 new update").count() == 1
+    watcher.screenshot("meeting-live-updates")
