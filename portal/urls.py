@@ -7,7 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import views
+from . import tour, views
 
 handler500 = views.server_error
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("portal.account_urls")),
     path("scrutiny/", include("scrutiny.urls")),
+    path("tour/", tour.tour, name="tour"),
 ]
 
 if settings.DEBUG:
