@@ -9,7 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.documents.views import serve as document_serve
 
-from . import ratelimit, views
+from . import ratelimit, tour, views
 
 handler500 = views.server_error
 
@@ -41,6 +41,7 @@ urlpatterns = [
     path("account/", include("portal.account_urls")),
     path("scrutiny/", include("scrutiny.urls")),
     path("search/", include("search.urls")),
+    path("tour/", tour.tour, name="tour"),
 ]
 
 if settings.DEBUG:

@@ -570,9 +570,13 @@ def promote_bulk(request):
             form.add_error(None, str(exc))
         else:
             created = sum(1 for r in results if r.created)
+            # The references, so the officer can find the new items in triage to tag them.
+            refs = ", ".join(r.evidence.reference for r in results[:10])
+            more = f" and {len(results) - 10} more" if len(results) > 10 else ""
             messages.success(
                 request,
-                f"{created} new items of evidence; {len(results) - created} were already evidence.",
+                f"{created} new items of evidence; {len(results) - created} were already "
+                f"evidence. References: {refs}{more}. Tag them in evidence triage.",
             )
             return redirect(back)
     return render(

@@ -196,21 +196,45 @@ def link_from_email(message, pattern=r"https?://\S+"):
     return re.sub(r"^https?://[^/]+", "", url)
 
 
+_DEMO_SNAPSHOT: dict[str, Path] = {}
+
+
 @pytest.fixture
-def story(settings, tmp_path):
+def story(settings, tmp_path, tmp_path_factory):
     """The demo content (`seed_demo`) and a live X sandbox on loopback that the worker uses.
 
     Tasks run at once in the live server's request threads (the test settings' immediate
     backend), so approving a post publishes it to this sandbox before the response returns.
+    The first journey seeds; on SQLite the seeded database and sandbox state are kept and
+    copied back for the next journeys, which is the same content without the wait.
     """
+    import shutil
+    import sqlite3
+
     from django.core.management import call_command
+    from django.db import connection
 
     from social.sandbox.server import SandboxServer
 
-    settings.SANDBOX_STATE_DIR = tmp_path / "x-sandbox"
+    state = tmp_path / "x-sandbox"
+    settings.SANDBOX_STATE_DIR = state
     settings.WAGTAILADMIN_BASE_URL = "http://testserver"
-    call_command("seed_demo", stdout=io.StringIO())
-    server = SandboxServer(settings.SANDBOX_STATE_DIR, port=0).start()
+    snapshot = _DEMO_SNAPSHOT.get("dir")
+    connection.ensure_connection()
+    if connection.vendor != "sqlite":
+        call_command("seed_demo", stdout=io.StringIO())
+    elif snapshot is None:
+        call_command("seed_demo", stdout=io.StringIO())
+        snapshot = tmp_path_factory.mktemp("demo-snapshot")
+        with sqlite3.connect(snapshot / "db.sqlite3") as target:
+            connection.connection.backup(target)
+        shutil.copytree(state, snapshot / "x-sandbox")
+        _DEMO_SNAPSHOT["dir"] = snapshot
+    else:
+        with sqlite3.connect(snapshot / "db.sqlite3") as source:
+            source.backup(connection.connection)
+        shutil.copytree(snapshot / "x-sandbox", state)
+    server = SandboxServer(state, port=0).start()
     settings.X_API_BASE_URL = server.base_url
     settings.X_API_TIMEOUT = 5
     try:

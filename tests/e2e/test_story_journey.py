@@ -437,6 +437,7 @@ def test_journey_4_committee_member_filters_the_dashboard_and_exports(story, jou
     matching = int(re.match(r"\d+", heading.inner_text()).group())
     assert 0 < matching < total
     j.check_accessibility("dashboard filtered by theme")
+    heading.scroll_into_view_if_needed()
     j.screenshot("inquiry-dashboard")
 
     for title in ["Evidence by theme", "Evidence by source", "Evidence by week"]:

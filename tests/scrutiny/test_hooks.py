@@ -121,6 +121,8 @@ def test_promote_page_previews_then_promotes_idempotently(
 
 
 def test_bulk_promote_confirms_then_promotes(client, fake_source, make_note, officer, inquiry):
+    from django.contrib.messages import get_messages
+
     from scrutiny.models import Evidence
 
     notes = [make_note(body=f"Point {i}") for i in range(4)]
@@ -132,6 +134,10 @@ def test_bulk_promote_confirms_then_promotes(client, fake_source, make_note, off
     r = client.post(url, {"ids": ids, "next": "/inbox/", "confirm": "1", "inquiry": inquiry.pk})
     assert r["Location"] == "/inbox/"
     assert Evidence.objects.count() == 4
+    # Found by the browser journey: the message now names the new items, to find and tag them.
+    [message] = [str(m) for m in get_messages(r.wsgi_request)]
+    assert message.startswith("4 new items of evidence; 0 were already evidence. References: ")
+    assert all(e.reference in message for e in Evidence.objects.all())
     client.post(url, {"ids": ids, "confirm": "1", "inquiry": inquiry.pk})
     assert Evidence.objects.count() == 4
 
