@@ -111,10 +111,11 @@ GROUPS: list[tuple[str, tuple[str, str]]] = [
     ("admin/snippets/questions/answer/results/", area(*EDITORS)),
     ("admin/snippets/questions/answer/", area(*EDITORS)),
     ("admin/snippets/choose/questions/answer/*", area(*EDITORS)),
-    ("admin/snippets/questions/comment/inspect/*", area("moderator")),
-    ("admin/snippets/questions/comment/results/", area("moderator")),
-    ("admin/snippets/questions/comment/", area("moderator")),
-    ("admin/snippets/choose/questions/comment/*", area("moderator")),
+    # officers read comments to promote them to evidence (questions.view_comment)
+    ("admin/snippets/questions/comment/inspect/*", area(*EDITORS)),
+    ("admin/snippets/questions/comment/results/", area(*EDITORS)),
+    ("admin/snippets/questions/comment/", area(*EDITORS)),
+    ("admin/snippets/choose/questions/comment/*", area(*EDITORS)),
     ("admin/snippets/questions/flag/inspect/*", area("moderator")),
     ("admin/snippets/questions/flag/results/", area("moderator")),
     ("admin/snippets/questions/flag/", area("moderator")),
@@ -248,6 +249,10 @@ EXPLICIT: dict[str, tuple[str, str]] = {
     "scrutiny/promote/bulk/": ("MMMMMMMM", "LDDNDDDN"),
     # an evidence pack: only the committee member who asked for it (and the superuser)
     "scrutiny/exports/*": ("LDDDDDOO", "LDDDDDWW"),
+    # the public search page only reads
+    "search/": (EVERYONE, M4),
+    # the demo tour exists only in demo mode (PARLEY_DEMO_MODE); the walk runs without it
+    "tour/": (NOBODY_FOUND, NOBODY_FOUND),
     "^((?:[\\w\\-]+/)*)$": (EVERYONE, EVERYONE_W),
     "^((?:[\\w\\-]+/)*)$|missing page": (NOBODY_FOUND, NOBODY_FOUND),
     # Questions (a routable page).
