@@ -828,6 +828,9 @@ class WhooshSearchResults(BaseSearchResults):
             return None
         try:
             allowed = filter_docset(searcher, cache, filter_query)
+            if not allowed:
+                # nothing passes the filters (Whoosh reads an empty filter set as no filter)
+                return None
             return searcher.search(
                 text_query,
                 filter=allowed,
