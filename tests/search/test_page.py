@@ -185,6 +185,17 @@ def test_did_you_mean_offers_a_link_to_the_corrected_query(client, content):
     assert "Did you mean" not in html
 
 
+def test_did_you_mean_never_offers_a_word_only_private_items_hold(client, content):
+    # the index holds the pending, hidden and private items' words too
+    from modelsearch.backends import get_search_backend
+
+    assert get_search_backend().suggest_spelling("zebracrosing") == "zebracrossing"
+    for params in ({"q": "zebracrosing"}, {"q": "zebracrosing", "type": "questions"}):
+        html = client.get("/search/", params).content.decode()
+        assert _count(html) == 0
+        assert "Did you mean" not in html and "zebracrossing<" not in html
+
+
 def test_no_result_with_all_words_falls_back_to_any_word(client, content):
     html = client.get("/search/", {"q": "potholes unicorns"}).content.decode()
     assert _count(html) == 8
