@@ -489,8 +489,25 @@ def search_page(params: Params, *, request=None, now: datetime | None = None) ->
     out.page = paginator.get_page(params.page)
     out.results = _present(list(out.page.object_list), out.terms, request)
     if out.total < SUGGEST_BELOW:
-        out.suggestion = spelling.suggest(params.query) or ""
+        out.suggestion = _public_suggestion(params, now)
     return out
+
+
+def _public_suggestion(params: Params, now: datetime) -> str:
+    """A did-you-mean whose every changed word finds something public with the page's filters:
+    a backend suggests from its whole index, which also holds unpublished and private items,
+    so a word only they contain is never offered (one count per type for each changed word)."""
+    suggestion = spelling.suggest(params.query) or ""
+    asked = set(query_terms(params.query))
+    in_scope = [s for s in registry.types() if not params.type or s.key == params.type]
+    for word in query_terms(suggestion):
+        if word in asked:
+            continue
+        querysets = (_filtered(searchable, params, now) for searchable in in_scope)
+        with backend_errors():
+            if not any(qs is not None and qs.search(word).count() for qs in querysets):
+                return ""
+    return suggestion
 
 
 # -- suggestions while typing ----------------------------------------------------------------

@@ -3,6 +3,7 @@ from django.core.cache import cache
 
 from portal import roles
 from tests.factories import UserFactory
+from tests.search.index_fixtures import reset_search_index  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
@@ -11,6 +12,12 @@ def _clean_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_search_index(reset_search_index):  # noqa: F811
+    """The index is outside the database: documents of rolled-back rows would outlive them
+    (and match reused primary keys), so every test starts with an empty index."""
 
 
 @pytest.fixture(autouse=True)

@@ -66,6 +66,7 @@ from modelsearch.index import (
 from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
 from whoosh import analysis, fields, index, query, sorting
 from whoosh.support.charset import accent_map
+from whoosh.support.levenshtein import damerau_levenshtein
 
 from search.errors import SearchUnavailable
 
@@ -78,6 +79,8 @@ MAX_QUERY_CHARS = 1000
 MAX_QUERY_TERMS = 64
 # Filters whose description is longer than this are computed per search, not cached.
 MAX_CACHED_FILTER_KEY = 4000
+# Did-you-mean leaves shorter words alone (too many near neighbours to guess well).
+SPELLING_MIN_WORD = 4
 
 INT_TYPES = {
     "AutoField",
@@ -828,6 +831,9 @@ class WhooshSearchResults(BaseSearchResults):
             return None
         try:
             allowed = filter_docset(searcher, cache, filter_query)
+            if not allowed:
+                # nothing passes the filters (Whoosh reads an empty filter set as no filter)
+                return None
             return searcher.search(
                 text_query,
                 filter=allowed,
@@ -1102,6 +1108,50 @@ class WhooshSearchBackend(BaseSearchBackend):
 
     def get_index_for_model(self, model):
         return self.index_class(self)
+
+    def suggest_spelling(self, text):
+        """`text` with unknown words replaced by the closest indexed words, or None if no word
+        changed. Whoosh's spelling corrector runs over the autocomplete columns, whose lexicon
+        holds the indexed titles' words unstemmed (with their prefixes); a word is known when
+        its stem is in any text column, and a correction must be a word the text columns hold.
+        Raises SearchUnavailable when the index cannot be read."""
+        searcher, _cache = self.handle.searcher()
+        reader = searcher.reader()
+        names = list(reader.indexed_field_names())  # a one-pass iterator on several segments
+        text_columns = [name for name in names if name.endswith("__t")]
+        word_columns = [name for name in names if name.endswith("__ac")]
+
+        def known(word):
+            stems = [t.text for t in _TEXT_QUERY_ANALYZER(word, mode="query")]
+            return bool(stems) and any(reader.doc_frequency(c, stems[0]) for c in text_columns)
+
+        words = [t.text for t in _QUERY_TOKENIZER(text[:MAX_QUERY_CHARS], mode="query")]
+        corrected, changed = [], False
+        for word in words[:MAX_QUERY_TERMS]:
+            best = None
+            if len(word) >= SPELLING_MIN_WORD and word.isalpha() and not known(word):
+                for maxdist in (1, 2):
+                    found = {
+                        candidate
+                        for column in word_columns
+                        for candidate in searcher.corrector(column).suggest(
+                            word, limit=5, maxdist=maxdist, prefix=1
+                        )
+                        if known(candidate)
+                    }
+                    if found:
+                        best = min(
+                            found,
+                            key=lambda c: (
+                                damerau_levenshtein(word, c),
+                                -sum(reader.doc_frequency(col, c) for col in word_columns),
+                                c,
+                            ),
+                        )
+                        break
+            corrected.append(best or word)
+            changed = changed or best is not None
+        return " ".join(corrected) if changed else None
 
     def get_index(self):
         return self.index_class(self)

@@ -32,12 +32,7 @@ def reset_search_index():
     """Empty the default Whoosh index before a test (no-op on other backends).
 
     The index lives outside the database, so documents from earlier tests in the same worker
-    outlive their rolled-back rows. Meant to be made autouse in tests/conftest.py:
-
-        from tests.search.index_fixtures import reset_search_index
-
-        @pytest.fixture(autouse=True)
-        def _fresh_search_index(reset_search_index): ...
+    outlive their rolled-back rows. Autouse for every test through tests/conftest.py.
     """
     backend = get_search_backend()
     if isinstance(backend, WhooshSearchBackend):

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from modelsearch import index
 
 from questions.models import Answer, Question, QuestionIndexPage
 from questions.services import recount_question
@@ -35,6 +36,8 @@ def ask(title, *, body="", tags=(), answers=0, **fields):
         AnswerFactory(question=question, body=f"Answer {n} about {title}")
     recount_question(question.pk)
     question.refresh_from_db()
+    # tags and counters change without save(): index them as the services do (see _reindex)
+    index.insert_or_update_object(question)
     return question
 
 
@@ -58,6 +61,8 @@ def content(home_page, question_index):
     )
     recount_question(official.pk)
     Question.objects.filter(pk=official.pk).update(has_official_answer=True)
+    official.refresh_from_db()
+    index.insert_or_update_object(official)
     secret = {
         "pending": ask("Pending pothole question zebracrossing", status=Question.Status.PENDING),
         "rejected": ask("Rejected pothole question zebracrossing", status=Question.Status.REJECTED),
