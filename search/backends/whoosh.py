@@ -64,7 +64,8 @@ from modelsearch.index import (
     get_indexed_models,
 )
 from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
-from whoosh import analysis, fields, index, query, sorting
+from whoosh import analysis, fields, index, matching, query, sorting
+from whoosh.codec import whoosh3
 from whoosh.support.charset import accent_map
 from whoosh.support.levenshtein import damerau_levenshtein
 
@@ -149,6 +150,22 @@ def build_schema():
     return schema
 
 
+def _cached_column_reader(self, fieldname, column):
+    # Whoosh caches a length column's reader once found but asks the file system again on
+    # every call for a field without one (IDs, numbers, dates: not scored), which is once per
+    # posting while a segment is written. A segment's files never change once written, so the
+    # absence is remembered too.
+    readers = self._readers
+    if fieldname in readers:
+        return readers[fieldname]
+    reader = self.column_reader(fieldname, column) if self.has_column(fieldname) else None
+    readers[fieldname] = reader
+    return reader
+
+
+whoosh3.W3PerDocReader._cached_reader = _cached_column_reader
+
+
 # Values ----------------------------------------------------------------------------------------
 
 
@@ -205,6 +222,24 @@ def pk_sort_key(pk):
     if isinstance(pk, int):
         return f"{pk:020d}" if pk >= 0 else f"-{-pk:019d}"
     return str(pk)
+
+
+def _prefetched_pks(obj, field):
+    """A many-to-many filter's primary keys from the prefetch cache, or None when not prefetched.
+
+    `get_indexed_objects` prefetches the relations of RelatedFields; the field's own
+    `value_from_object` (taggit's, for one) would query the database once per object instead.
+    """
+    cache = getattr(obj, "_prefetched_objects_cache", None)
+    if not cache:
+        return None
+    try:
+        model_field = field.get_field(type(obj))
+    except Exception:  # a callable or property
+        return None
+    if not model_field.many_to_many or model_field.name not in cache:
+        return None
+    return [related.pk for related in cache[model_field.name]]
 
 
 def _text_of(value):
@@ -334,7 +369,9 @@ class WhooshMapping:
                 texts.setdefault(column, []).append(_text_of(value))
 
     def _add_filter_value(self, mapping, field, obj, doc):
-        value = field.get_value(obj)
+        value = _prefetched_pks(obj, field)
+        if value is None:
+            value = field.get_value(obj)
         kind = mapping.filter_kind(field)
         column = mapping.column(field)
         if isinstance(value, (models.Manager, models.QuerySet)):
@@ -468,6 +505,25 @@ def filter_docset(searcher, cache, filter_query):
         docs = set(filter_query.docs(searcher))  # whoosh takes a set (never changes it)
         cache[key] = docs
     return docs
+
+
+class _RequireMatcher(matching.RequireMatcher):
+    # Whoosh's version realigns its two sides after a quality skip even when the skip already
+    # landed both on the same document (or ran off the end), which trips an assertion.
+    def skip_to_quality(self, minquality):
+        skipped = self.a.skip_to_quality(minquality)
+        if self.a.is_active() and self.b.is_active() and self.a.id() != self.b.id():
+            self.child._find_next()
+        return skipped
+
+
+class _Require(query.Require):
+    """Matches the first query within the second, scored by the first alone."""
+
+    def matcher(self, searcher, context=None):
+        scored = self.a.matcher(searcher, context)
+        required = self.b.matcher(searcher, searcher.boolean_context())
+        return _RequireMatcher(scored, required)
 
 
 class _NeedsDatabase(Exception):
@@ -697,13 +753,16 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
             return query.AndNot(query.Every(), combined)
         return combined
 
+    def content_type_query(self):
+        return query.Term("ctype", self.queryset.model._meta.label_lower)
+
     def get_filter_query(self):
         """The content-type filter plus the queryset's filters, as one Whoosh query.
 
         Filters through relations (and lookups the index cannot answer) are evaluated by the
         database: the filter becomes the queryset's own primary keys.
         """
-        content_type = query.Term("ctype", self.queryset.model._meta.label_lower)
+        content_type = self.content_type_query()
         if self.queryset.query.is_empty():
             return query.NullQuery
         try:
@@ -834,6 +893,12 @@ class WhooshSearchResults(BaseSearchResults):
             if not allowed:
                 # nothing passes the filters (Whoosh reads an empty filter set as no filter)
                 return None
+            if not any(isinstance(leaf, query.Every) for leaf in text_query.leaves()):
+                # Other models' documents share text columns (an answer's body is `body__t` as
+                # a question's is): requiring the content type in the matcher itself lets it skip
+                # them block by block instead of scoring each and dropping it in the filter.
+                # Scores come from the text query alone.
+                text_query = _Require(text_query, self.query_compiler.content_type_query())
             return searcher.search(
                 text_query,
                 filter=allowed,
