@@ -206,7 +206,8 @@ def story(settings, tmp_path, tmp_path_factory):
     Tasks run at once in the live server's request threads (the test settings' immediate
     backend), so approving a post publishes it to this sandbox before the response returns.
     The first journey seeds; on SQLite the seeded database and sandbox state are kept and
-    copied back for the next journeys, which is the same content without the wait.
+    copied back for the next journeys, which is the same content without the wait, and the
+    search index is rebuilt from the restored rows.
     """
     import shutil
     import sqlite3
@@ -234,6 +235,9 @@ def story(settings, tmp_path, tmp_path_factory):
         with sqlite3.connect(snapshot / "db.sqlite3") as source:
             source.backup(connection.connection)
         shutil.copytree(snapshot / "x-sandbox", state)
+        # The search index lives outside the database (and every test starts with it empty):
+        # build it from the restored rows, as after restoring a backup.
+        call_command("rebuild_modelsearch_index", verbosity=0)
     server = SandboxServer(state, port=0).start()
     settings.X_API_BASE_URL = server.base_url
     settings.X_API_TIMEOUT = 5

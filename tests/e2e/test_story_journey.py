@@ -112,11 +112,6 @@ def _officer_answers(j, thread_url):
     sign_out(j)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="Since Whoosh landed, the restored demo copy has no search index: "
-    "suggestions and results are missing (issue 8 stays open)",
-)
 @pytest.mark.parametrize("javascript", [True, False], ids=["journey1-js", "journey5-no-js"])
 def test_journey_1_resident_asks_and_gets_the_official_answer(story, journey, javascript):
     resident = journey(javascript=javascript)
@@ -181,11 +176,6 @@ def _published_question_with_a_phone_number():
     )
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="Since Whoosh landed, the restored demo copy has no search index: "
-    "suggestions and results are missing (issue 8 stays open)",
-)
 def test_journey_2_coached_post_to_x_and_replies_become_evidence(story, journey):
     import requests
     from django.core.management import call_command
@@ -271,7 +261,7 @@ def test_journey_2_coached_post_to_x_and_replies_become_evidence(story, journey)
     page.get_by_label("Action", exact=True).select_option(label="Add theme…")
     page.get_by_label("Themes (optional)").fill("Crossings and patrols")
     page.get_by_role("button", name="Apply to selected items").click()
-    expect(page.get_by_text("2 items match.")).to_be_visible()
+    expect(page.get_by_text("Themes added to 2 items.")).to_be_visible()
     for e in evidence:
         assert "Crossings and patrols" in Evidence.objects.get(pk=e.pk).theme_names
 
@@ -345,24 +335,20 @@ def _officer_writes_the_outcome(j, consultation):
     )
     page.locator("footer").get_by_role("button", name="More actions").click()
     page.get_by_role("button", name=re.compile("Submit to .*")).click()
-    expect(page.get_by_role("status").first).to_contain_text(re.compile("submitted", re.I))
+    # Wagtail's own message after the redirect (the edit page's status panel can already
+    # hold words like "published", so only the message proves the action was saved).
+    expect(page.get_by_text(re.compile(r"has been submitted for moderation\."))).to_be_visible()
     sign_out(j)
 
     sign_in(j, "moderator@example.com")
     j.goto(f"/admin/pages/{consultation.pk}/edit/")
     page.locator("footer").get_by_role("button", name="More actions").click()
     page.get_by_role("button", name="Approve and Publish").click()
-    expect(page.get_by_role("status").first).to_contain_text(
-        re.compile("updated|approved|published", re.I)
-    )
+    expect(page.get_by_text(re.compile(r"Page '.*' has been updated\."))).to_be_visible()
+    expect(page).not_to_have_url(re.compile(r"/edit/$"))
     sign_out(j)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="Intermittent since the search and submission-token merges; under investigation "
-    "(issue 8 stays open)",
-)
 @pytest.mark.parametrize("javascript", [True, False], ids=["journey3-js", "journey5-no-js"])
 def test_journey_3_resident_responds_and_officer_publishes_the_outcome(story, journey, javascript):
     from datetime import timedelta
@@ -503,7 +489,7 @@ def test_journey_6_officer_posts_live_updates_during_a_meeting(story, journey, s
     watcher = journey()
     watcher.goto(meeting.url)
     watcher.check_accessibility("live meeting")
-    assert watcher.page.get_by_text("Updates will appear here during the meeting.").is_visible()
+    expect(watcher.page.get_by_text("Updates will appear here during the meeting.")).to_be_visible()
 
     officer = journey()
     sign_in(officer, "officer@example.com")
@@ -511,7 +497,7 @@ def test_journey_6_officer_posts_live_updates_during_a_meeting(story, journey, s
     officer.check_accessibility("live meeting with the update form")
     officer.page.get_by_label("Post a live update").fill("Item 1: apologies from Cllr Ferris.")
     officer.page.get_by_role("button", name="Post update").click()
-    assert officer.page.get_by_text("Your update is live on the meeting page.").is_visible()
+    expect(officer.page.get_by_text("Your update is live on the meeting page.")).to_be_visible()
     assert LiveUpdate.objects.filter(meeting=meeting).count() == 1
 
     # the watcher's page was never reloaded
