@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from portal.demo import seed as seed_portal
 from tests.e2e.conftest import link_from_email
@@ -23,7 +24,7 @@ def test_resident_signs_up_confirms_and_signs_in(journey, javascript):
     j.check_accessibility("create an account")
 
     page.get_by_role("button", name="Create account").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     j.check_accessibility("sign up errors")
 
     page.get_by_label("Display name").fill("Amira")
@@ -31,13 +32,13 @@ def test_resident_signs_up_confirms_and_signs_in(journey, javascript):
     page.get_by_label("Create a password").fill("a-long-enough-passphrase")
     page.get_by_label("Confirm your password").fill("a-long-enough-passphrase")
     page.get_by_role("button", name="Create account").click()
-    assert page.get_by_role("heading", name="Check your email").is_visible()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     j.check_accessibility("check your email")
 
     j.goto(link_from_email(mail.outbox[-1]))
     page.get_by_role("button", name="Confirm email address").click()
     page.get_by_role("link", name="Your account").click()
-    assert page.get_by_text("amira@example.com").is_visible()
+    expect(page.get_by_text("amira@example.com")).to_be_visible()
     j.check_accessibility("your account")
 
     page.get_by_role("link", name="Sign out").click()
@@ -46,4 +47,4 @@ def test_resident_signs_up_confirms_and_signs_in(journey, javascript):
     page.get_by_label("Email address").fill("amira@example.com")
     page.get_by_label("Password").fill("a-long-enough-passphrase")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("link", name="Your account").is_visible()
+    expect(page.get_by_role("link", name="Your account")).to_be_visible()

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
+from playwright.sync_api import expect
 from wagtail.models import Site
 
 from questions.models import Answer, Question, QuestionIndexPage, Vote
@@ -72,29 +73,32 @@ def test_ask_with_live_suggestions_then_vote_and_follow(journey, live_server, th
     page.get_by_label("Your question").fill(NEW)
     suggestion = page.locator(".parley-suggest__list a").first
     suggestion.wait_for()
-    assert suggestion.inner_text() == EXISTING
-    assert page.inner_text("#similar-questions-status").startswith("1 similar question found")
-    assert page.input_value("#id_checked") == "1"
+    expect(suggestion).to_have_text(EXISTING)
+    expect(page.locator("#similar-questions-status")).to_have_text(
+        re.compile(r"^1 similar question found")
+    )
+    expect(page.locator("#id_checked")).to_have_value("1")
     j.check_accessibility("ask form with suggestions")
 
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url(re.compile(r".*/ask-the-council/\d+/is-the-mill-lane-"))
     # with suggestions already shown, the question is stored at once (no check step)
     assert Question.objects.filter(title=NEW, status=Question.Status.PENDING).exists()
-    assert page.get_by_text("Your question has been sent to our moderators").is_visible()
+    expect(page.get_by_text("Your question has been sent to our moderators")).to_be_visible()
     j.check_accessibility("new question awaiting moderation")
 
     j.goto(thread.get_absolute_url())
     page.get_by_role("button", name=re.compile("Vote for the answer by Kwame")).click()
-    assert page.get_by_role("button", name=re.compile("Voted for the answer by Kwame")).is_visible()
+    voted = page.get_by_role("button", name=re.compile("Voted for the answer by Kwame"))
+    expect(voted).to_be_visible()
     assert Vote.objects.filter(user=resident).count() == 1
     page.get_by_role("button", name="Follow this question").click()
-    assert page.get_by_role("button", name="Stop following").is_visible()
+    expect(page.get_by_role("button", name="Stop following")).to_be_visible()
     j.check_accessibility("thread, signed in")
 
     page.get_by_label("Your answer").fill("The sign on the gate says the 14th.")
     page.get_by_role("button", name="Post your answer").click()
-    assert page.get_by_text("The sign on the gate says the 14th.").is_visible()
+    expect(page.get_by_text("The sign on the gate says the 14th.")).to_be_visible()
 
 
 @pytest.mark.parametrize("width", [1024, 320])
@@ -102,11 +106,11 @@ def test_signed_out_reader(journey, thread, width):
     j = journey(width=width)
     page = j.page
     j.goto(thread.get_absolute_url())
-    assert page.get_by_role("heading", name=EXISTING, level=1).is_visible()
-    assert page.get_by_text("Next Monday, I heard.").is_visible()
+    expect(page.get_by_role("heading", name=EXISTING, level=1)).to_be_visible()
+    expect(page.get_by_text("Next Monday, I heard.")).to_be_visible()
     j.check_accessibility(f"thread, signed out, {width}px")
     j.check_no_horizontal_scroll()
     page.get_by_role("link", name="recycling").first.click()
-    assert page.get_by_role("heading", name="Questions about recycling", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Questions about recycling", level=1)).to_be_visible()
     j.check_accessibility("topic page")
     j.check_no_horizontal_scroll()

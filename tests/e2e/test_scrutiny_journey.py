@@ -2,6 +2,7 @@
 dashboard and downloads the evidence pack."""
 
 import pytest
+from playwright.sync_api import expect
 
 from portal.demo import seed as seed_portal
 from scrutiny.models import Evidence, TriageStatus
@@ -36,16 +37,16 @@ def test_resident_gives_evidence_and_gets_a_reference(journey, javascript):
     page.get_by_role("link", name="Give evidence to this inquiry").click()
     j.check_accessibility("submit form")
     page.get_by_role("button", name="Send evidence").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     j.check_accessibility("submit errors")
     page.get_by_label("Your name").fill("Jo Bloggs")
     page.get_by_label("Email address").fill("jo@example.com")
     page.get_by_label("Your evidence").fill("Cars mount the pavement outside the school gates.")
     page.get_by_label("No, only the committee and council officers may read it").check()
     page.get_by_role("button", name="Send evidence").click()
-    assert page.get_by_role("heading", name="Evidence received").is_visible()
+    expect(page.get_by_role("heading", name="Evidence received")).to_be_visible()
     e = Evidence.objects.get()
-    assert page.get_by_text(e.reference).is_visible()
+    expect(page.get_by_text(e.reference)).to_be_visible()
     j.check_accessibility("receipt")
     if javascript:
         j.screenshot("scrutiny-receipt")
@@ -66,13 +67,13 @@ def test_officer_triages_with_the_keyboard(journey):
     page.keyboard.press("x")
     with page.expect_navigation():
         page.keyboard.press("r")
-    assert page.get_by_text("2 items marked relevant").is_visible()
+    expect(page.get_by_text("2 items marked relevant")).to_be_visible()
     assert set(Evidence.objects.values_list("status", flat=True)) == {TriageStatus.RELEVANT}
     j.screenshot("scrutiny-triage")
     j.goto(a.get_absolute_url())
     j.check_accessibility("evidence detail")
     page.get_by_label("Themes").fill("Speeding, School run")
     page.get_by_role("button", name="Save themes").click()
-    assert page.get_by_text("Themes saved.").is_visible()
+    expect(page.get_by_text("Themes saved.")).to_be_visible()
     assert sorted(Evidence.objects.get(pk=a.pk).theme_names) == ["School run", "Speeding"]
     assert b.pk
