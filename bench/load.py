@@ -40,6 +40,10 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench._server import wait_for  # noqa: E402
+
 PASSWORD = "load-test-passphrase-2026"  # noqa: S105 - throwaway accounts
 PG_URL = os.environ.get("LOAD_PG_URL", "postgres://postgres@127.0.0.1:5432/parley_load")
 SEED_QUESTIONS = 30
@@ -447,19 +451,6 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def wait_for(port: int, proc, timeout: float = 120) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit("gunicorn stopped before it was ready")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start in time")
-
-
 def run_once(database: str, args) -> dict:
     var_dir = tempfile.mkdtemp(prefix=f"parley-load-{database}-")
     env = {
@@ -507,7 +498,7 @@ def run_once(database: str, args) -> dict:
             env=env,
         )
         try:
-            wait_for(port, proc)
+            wait_for(port, proc, timeout=120)
             stats, warmup = Stats(), Stats()
             run_id = f"{random.randrange(10**6):06d}"  # noqa: S311
             residents = [Resident(n, port, site, warmup, 0, run_id) for n in range(args.users)]

@@ -19,7 +19,6 @@ import http.client
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,14 +27,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench._server import free_port, wait_for  # noqa: E402
+
 ANSWERS = 200
 COMMENTS = 200
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def build_database() -> str:
@@ -136,19 +133,6 @@ def hammer(port: int, path: str, total: int, clients: int, expect: bytes) -> flo
     return total / elapsed
 
 
-def wait_for(port: int, proc, timeout: float = 60) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit("gunicorn stopped before it was ready")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start in time")
-
-
 def serve_and_measure(args, env: dict, thread_path: str, page_cache_seconds: str):
     """Start gunicorn, warm it up, then time the bare view and the thread page."""
     port = free_port()
@@ -199,7 +183,6 @@ def main() -> None:
         "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE", "60"),
     }
     os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
     try:
         print("Building a thread with 200 answers and 200 comments...", flush=True)
         thread_path = build_database()
