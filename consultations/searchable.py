@@ -3,11 +3,9 @@
 from django.db.models import Q
 from taggit.models import Tag
 
-from search.registry import Result, SearchableType, Status, register
+from search.registry import Result, SearchableType, Status, recent_titles, register
 
 from .models import PHASE_TAG_COLOURS, ConsultationPage, MeetingPage, Phase, phase_q
-
-VOCABULARY_LIMIT = 1000
 
 
 def public_consultations():
@@ -56,10 +54,6 @@ def present_meeting(page, request=None) -> Result:
     )
 
 
-def _titles(queryset):
-    return lambda: queryset().order_by("-pk").values_list("title", flat=True)[:VOCABULARY_LIMIT]
-
-
 register(
     SearchableType(
         key="consultations",
@@ -76,7 +70,7 @@ register(
         status_of=lambda page, now: str(page.phase_at(now).value),
         tag_field="tags",
         tag_model=Tag,
-        vocabulary=_titles(public_consultations),
+        vocabulary=recent_titles(public_consultations),
         order=30,
     )
 )
@@ -97,7 +91,7 @@ register(
             Status("past", "Held", lambda now: Q(starts_at__lte=now)),
         ),
         status_of=lambda page, now: "upcoming" if page.starts_at > now else "past",
-        vocabulary=_titles(public_meetings),
+        vocabulary=recent_titles(public_meetings),
         order=40,
     )
 )

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from search.registry import Result, SearchableType, Status, register
+from search.registry import Result, SearchableType, Status, recent_titles, register
 
 from .models import (
     Evidence,
@@ -16,8 +16,6 @@ from .models import (
     InquiryPhase,
     SourceKind,
 )
-
-VOCABULARY_LIMIT = 1000
 
 
 def public_inquiries():
@@ -116,9 +114,7 @@ register(
         statuses=INQUIRY_STATUSES,
         status_label="Call for evidence",
         status_of=lambda page, now: str(page.phase_at(now)),
-        vocabulary=lambda: (
-            public_inquiries().order_by("-pk").values_list("title", flat=True)[:VOCABULARY_LIMIT]
-        ),
+        vocabulary=recent_titles(public_inquiries),
         order=50,
     )
 )

@@ -89,6 +89,11 @@ class SearchableType:
         return isinstance(fld, models.DateField) and not isinstance(fld, models.DateTimeField)
 
 
+def recent_titles(queryset: Callable[[], QuerySet], limit: int = 1000):
+    """A `vocabulary` for "did you mean": the titles of the newest `limit` public items."""
+    return lambda: queryset().order_by("-pk").values_list("title", flat=True)[:limit]
+
+
 _types: dict[str, SearchableType] = {}
 
 
