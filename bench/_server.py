@@ -1,7 +1,12 @@
 """Helpers the benches share for a gunicorn they start on loopback (no Django imports here)."""
 
 import socket
+import subprocess
+import sys
 import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
@@ -23,3 +28,17 @@ def wait_for(port: int, proc, timeout: float = 60) -> None:
         except OSError:
             time.sleep(0.2)
     raise SystemExit("gunicorn did not start in time")
+
+
+def start_gunicorn(port: int, workers: int, env: dict, *options: str) -> subprocess.Popen:
+    """The project's WSGI app under gunicorn on 127.0.0.1:`port` (`options` are added)."""
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    command = [
+        gunicorn,
+        "portal.wsgi:application",
+        f"--bind=127.0.0.1:{port}",
+        f"--workers={workers}",
+        "--log-level=warning",
+        *options,
+    ]
+    return subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 - our own gunicorn

@@ -42,7 +42,7 @@ from urllib.parse import urlencode, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._server import wait_for  # noqa: E402
+from bench._server import start_gunicorn, wait_for  # noqa: E402
 
 PASSWORD = "load-test-passphrase-2026"  # noqa: S105 - throwaway accounts
 PG_URL = os.environ.get("LOAD_PG_URL", "postgres://postgres@127.0.0.1:5432/parley_load")
@@ -482,20 +482,13 @@ def run_once(database: str, args) -> dict:
         print(f"[{database}] migrating and seeding {args.users} accounts...", flush=True)
         site = seed(env, args.users)
         port = pick_port(args.port)
-        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-        proc = subprocess.Popen(
-            [
-                gunicorn,
-                "portal.wsgi:application",
-                f"--bind=127.0.0.1:{port}",
-                f"--workers={args.workers}",
-                f"--threads={args.threads}",
-                "--worker-class=gthread",
-                "--log-level=warning",
-                "--timeout=120",
-            ],
-            cwd=ROOT,
-            env=env,
+        proc = start_gunicorn(
+            port,
+            args.workers,
+            env,
+            f"--threads={args.threads}",
+            "--worker-class=gthread",
+            "--timeout=120",
         )
         try:
             wait_for(port, proc, timeout=120)

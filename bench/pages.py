@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._server import free_port, wait_for  # noqa: E402
+from bench._server import free_port, start_gunicorn, wait_for  # noqa: E402
 
 ANSWERS = 200
 COMMENTS = 200
@@ -136,18 +136,11 @@ def hammer(port: int, path: str, total: int, clients: int, expect: bytes) -> flo
 def serve_and_measure(args, env: dict, thread_path: str, page_cache_seconds: str):
     """Start gunicorn, warm it up, then time the bare view and the thread page."""
     port = free_port()
-    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    proc = subprocess.Popen(
-        [
-            gunicorn,
-            "portal.wsgi:application",
-            f"--bind=127.0.0.1:{port}",
-            f"--workers={args.workers}",
-            "--worker-class=sync",
-            "--log-level=warning",
-        ],
-        cwd=ROOT,
-        env={**env, "PARLEY_THREAD_PAGE_CACHE_SECONDS": page_cache_seconds},
+    proc = start_gunicorn(
+        port,
+        args.workers,
+        {**env, "PARLEY_THREAD_PAGE_CACHE_SECONDS": page_cache_seconds},
+        "--worker-class=sync",
     )
     try:
         wait_for(port, proc)
