@@ -302,6 +302,11 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 PARLEY_MAX_REQUEST_BYTES = WAGTAILDOCS_MAX_UPLOAD_SIZE + 1024 * 1024
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
+# Wagtail's editor autosave is off. The browser journeys caught an autosave that held the form
+# as it was when the editor opened landing just after the officer's "Submit to moderation":
+# it became the latest revision, so the moderator's "Approve and Publish" published a page
+# without the outcome the officer had written. Editors still get the unsaved-changes warning.
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 TAGGIT_CASE_INSENSITIVE = True
 

@@ -1,5 +1,6 @@
 """Consultations go through Wagtail's moderation workflow: officers submit, moderators publish."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -29,6 +30,16 @@ def test_officers_submit_for_approval_and_cannot_publish(client, officer, consul
     assert 'name="action-submit"' in html
     assert 'name="action-publish"' not in html
     assert not consultation.permissions_for_user(officer).can_publish()
+
+
+def test_the_editor_does_not_autosave(client, officer, consultation):
+    """An autosave landing after "Submit to moderation" became the latest revision and was
+    what the moderator published (found by the browser journey): editors save explicitly."""
+    client.force_login(officer)
+    html = client.get(f"/admin/pages/{consultation.pk}/edit/").content.decode()
+    [controllers] = re.findall(r'data-controller="(w-init w-unsaved[^"]*)"', html)
+    assert "w-autosave" not in controllers.split()
+    assert "w-autosave-interval-value" not in html
 
 
 def test_moderators_can_publish(client, moderator, consultation):
