@@ -11,8 +11,13 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+
+# Playwright's `expect` waits 5 s by default; a loaded 2-core CI machine can take longer for a
+# page that runs a task inline (publishing to the sandbox, a rebuild), so allow 15 s.
+expect.set_options(timeout=15_000)
 
 CHROMIUM = os.environ.get("PARLEY_CHROMIUM", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
@@ -143,13 +148,22 @@ class Journey:
             culprits = self.page.evaluate(WIDEST_ELEMENTS)
         assert overflow <= 1, f"{self.page.url} scrolls sideways by {overflow}px: {culprits}"
 
-    def screenshot(self, name):
-        """Save a screenshot for the README (`make screenshots`; plain test runs skip it)."""
+    def screenshot(self, name, show=None, height=None):
+        """Save a screenshot for the README (`make screenshots`; plain test runs skip it).
+
+        `show`: a locator the picture is about, scrolled to the middle of the window first;
+        `height`: a taller window for this picture only."""
         if not os.environ.get("PARLEY_SCREENSHOTS"):
             return
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        # The first screenful only, so the PNGs committed for the README stay small.
+        size = self.page.viewport_size
+        if height:
+            self.page.set_viewport_size({"width": size["width"], "height": height})
+        if show is not None:
+            show.evaluate("el => el.scrollIntoView({block: 'center'})")
+        # One screenful only, so the PNGs committed for the README stay small.
         self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
+        self.page.set_viewport_size(size)
 
     def close(self):
         assert self.csp_violations == [], "CSP violations:\n" + "\n".join(self.csp_violations)

@@ -61,7 +61,7 @@ def _resident_asks(j):
         expect(suggestion.first).to_be_visible()
         expect(page.locator("#similar-questions-status")).to_contain_text("similar question")
         j.check_accessibility("ask form with suggestions")
-        j.screenshot("ask-with-suggestions")
+        j.screenshot("ask-with-suggestions", show=page.locator(".parley-suggest__list"))
     page.get_by_label("More detail").fill(
         "I have a car full of hedge cuttings. Will the centre take garden waste again?"
     )
@@ -143,7 +143,7 @@ def test_journey_1_resident_asks_and_gets_the_official_answer(story, journey, ja
     expect(page.get_by_text("Garden waste is accepted again from Monday")).to_be_visible()
     j.check_accessibility("thread with official answer")
     if javascript:
-        j.screenshot("thread")
+        j.screenshot("thread", height=1300)
 
     notices = [m for m in mail.outbox if email in m.to]
     assert len(notices) == 1, [m.subject for m in mail.outbox]
@@ -379,7 +379,7 @@ def test_journey_3_resident_responds_and_officer_publishes_the_outcome(story, jo
     expect(page.get_by_role("heading", name=re.compile("We did"))).to_be_visible()
     expect(page.get_by_text("We kept every library open")).to_be_visible()
     resident.check_accessibility("consultation with outcome")
-    resident.screenshot("consultation-outcome")
+    resident.screenshot("consultation-outcome", show=page.get_by_role("heading", name="You said"))
     resident.goto("/account/contributions/")
     row = page.get_by_role("row", name=re.compile(reference))
     expect(row.get_by_role("link", name="Read what we did")).to_be_visible()
