@@ -15,7 +15,11 @@ so one schema of wildcard fields serves every model:
 - `<name>__fs` / `__fi` / `__fn` / `__fd`  FilterField as keyword, integer, float or date-time
   (sortable); `__fsm` / `__fim` for many-valued ones (tags, many-to-many);
 - RelatedFields nest their sub-fields' text under `<relation>__<name>__t`; filters through a
-  relation are answered by the database (exact Django semantics for multi-valued joins).
+  relation are answered by the database (exact Django semantics for multi-valued joins);
+- `all_text`  every SearchField's text of the document again (nested ones too), each word
+  weighted by its field's boost: a search over all fields reads one posting list per word
+  instead of one per word and field, scored BM25F-style (boosted term frequencies summed before
+  saturation), so a title match still outranks a body-only one where the title is boosted.
 
 Fields defined on a subclass are prefixed `<app>_<model>__` as in the Elasticsearch mapping.
 
@@ -126,6 +130,34 @@ _QUERY_TOKENIZER = (
 _TEXT_QUERY_ANALYZER = text_analyzer()
 
 
+# The column that holds all of a document's SearchField text (see the module docstring). Its
+# presence also tells an index built with this schema from one built before it.
+ALL_TEXT = "all_text"
+# Positions left between the texts of different fields in ALL_TEXT, so a phrase never matches
+# across the end of one field and the start of the next.
+FIELD_POSITION_GAP = 100
+
+
+class WeightedText(fields.TEXT):
+    """A text field indexed from (boost, text) parts: each word's weight (the term frequency
+    BM25 reads) is the sum of its parts' boosts, its positions those of every occurrence."""
+
+    def index(self, value, **kwargs):
+        positions: dict[str, list[int]] = {}
+        weights: dict[str, float] = {}
+        start = 0
+        for boost, text in value:
+            last = start - 1
+            for token in self.analyzer(text, positions=True, start_pos=start, mode="index"):
+                positions.setdefault(token.text, []).append(token.pos)
+                weights[token.text] = weights.get(token.text, 0.0) + boost
+                last = token.pos
+            start = last + 1 + FIELD_POSITION_GAP
+        encode = self.format.encode
+        for word, poslist in positions.items():
+            yield word.encode("utf-8"), len(poslist), weights[word], encode(poslist)
+
+
 def _number(numtype, sortable=False):
     return fields.NUMERIC(numtype=numtype, bits=64, signed=True, sortable=sortable, shift_step=16)
 
@@ -137,6 +169,7 @@ def build_schema():
         pksort=fields.ID(sortable=True),
         ctype=fields.ID(),
     )
+    schema.add(ALL_TEXT, WeightedText(analyzer=text_analyzer(), phrase=True))
     schema.add("*__t", fields.TEXT(analyzer=text_analyzer(), phrase=True), glob=True)
     schema.add("*__ac", fields.TEXT(analyzer=autocomplete_analyzer(), phrase=False), glob=True)
     schema.add("*__fs", fields.ID(sortable=True), glob=True)
@@ -331,14 +364,18 @@ class WhooshMapping:
             "ctype": self.content_types(),
         }
         texts: dict[str, list[str]] = {}
-        self._collect(obj, self.model.get_search_fields(), "", texts, doc, top=True)
+        boosts: dict[str, float] = {}
+        self._collect(obj, self.model.get_search_fields(), "", texts, boosts, doc, top=True)
         for column, parts in texts.items():
             text = "\n".join(part for part in parts if part)
             if text:
                 doc[column] = text
+        weighted = [(boost, doc[column]) for column, boost in boosts.items() if column in doc]
+        if weighted:
+            doc[ALL_TEXT] = weighted
         return doc
 
-    def _collect(self, obj, search_fields, prefix, texts, doc, top):
+    def _collect(self, obj, search_fields, prefix, texts, boosts, doc, top):
         model = type(obj)
         mapping = self if top else WhooshMapping(model)
         if not top:
@@ -354,7 +391,9 @@ class WhooshMapping:
                 else:
                     related_objects = []
                 for related_obj in related_objects:
-                    self._collect(related_obj, field.fields, nested_prefix, texts, doc, top=False)
+                    self._collect(
+                        related_obj, field.fields, nested_prefix, texts, boosts, doc, top=False
+                    )
             elif isinstance(field, FilterField):
                 if not top:
                     continue  # filters through relations are answered by the database
@@ -367,6 +406,8 @@ class WhooshMapping:
                     suffix = "ac" if isinstance(field, AutocompleteField) else "t"
                     column = f"{prefix}{field.get_attname(model)}__{suffix}"
                 texts.setdefault(column, []).append(_text_of(value))
+                if isinstance(field, SearchField):
+                    boosts[column] = float(field.boost or 1.0)
 
     def _add_filter_value(self, mapping, field, obj, doc):
         value = _prefetched_pks(obj, field)
@@ -420,15 +461,20 @@ class IndexHandle:
                 "`manage.py rebuild_modelsearch_index` to build it."
             )
         try:
-            return index.open_dir(str(self.path))
-        except SearchUnavailable:
-            raise
+            ix = index.open_dir(str(self.path))
         except Exception as exc:
             logger.exception("search index at %s cannot be opened", self.path)
             raise SearchUnavailable(
                 f"The search index at {self.path} cannot be read ({exc.__class__.__name__}): "
                 "run `manage.py rebuild_modelsearch_index` to rebuild it."
             ) from exc
+        if _schema_outline(ix.schema) != _schema_outline(build_schema()):
+            # Searching it would quietly miss documents, writing to it would mix two layouts.
+            raise SearchUnavailable(
+                f"The search index at {self.path} was built with an older layout: run "
+                "`manage.py rebuild_modelsearch_index` to rebuild it."
+            )
+        return ix
 
     def open_or_create(self):
         """For writers: a fresh install has no index yet, so the first write creates it."""
@@ -478,6 +524,14 @@ class IndexHandle:
             with contextlib.suppress(Exception):
                 state[0].close()
         self._local.state = None
+
+
+def _schema_outline(schema):
+    """The field names, glob patterns and field classes a schema declares."""
+    return (
+        {name: type(field) for name, field in schema.items()},
+        {pattern: type(field) for pattern, (_expr, field) in schema._dyn_fields.items()},
+    )
 
 
 _handles: dict[str, IndexHandle] = {}
@@ -560,6 +614,8 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
                 continue
             for column, boost in WhooshMapping(indexed).text_columns(self.text_kind):
                 columns[column] = max(boost, columns.get(column, 0.0))
+        if columns and self.text_kind == "t":
+            return [(ALL_TEXT, 1.0)]  # every SearchField's text, weighted by its boost
         return sorted(columns.items())
 
     def _fields_for_restriction(self):
