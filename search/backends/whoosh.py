@@ -36,6 +36,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import heapq
+import itertools
 import logging
 import os
 import shutil
@@ -592,35 +593,37 @@ class _Require(query.Require):
 # and its block-quality skipping rarely skips anything on text this uniform, so a common word
 # costs its whole posting list at that rate. Scoring term at a time instead (each posting list
 # read a block at a time into a dictionary of scores) gives the same BM25F scores and order for a
-# fraction of the cost. A phrase over all fields is ranked the same way by its words, every one
-# required, and kept where its words follow each other in one of the fields. Anything else (fuzzy
-# terms, phrases in chosen fields, sorted results) goes through Whoosh's matchers.
+# fraction of the cost. A phrase over all fields is scored the same way by its words, every one
+# required, and kept where its words follow each other in one of the fields (checked by Whoosh
+# for the best candidates only when a page is asked for). Anything else (fuzzy terms, phrases in
+# chosen fields, sorted results) goes through Whoosh's matchers.
 
 
 class PhraseInAnyField(WrappingQuery):
     """Words in this order in any of several columns: to Whoosh, its child (an Or of Phrases);
-    ranked term at a time (rank_text_query), the words on `all_text`, kept where it matches."""
+    to score_text_query, the words on `all_text`, every one required, where the child matches."""
 
-    def __init__(self, child, words=(), boost=1.0):
+    def __init__(self, child, words=(), word_boost=1.0):
         super().__init__(child)
         self.words = list(words)
-        self.boost = boost
+        self.word_boost = word_boost
 
     def _rewrap(self, child):
-        return self.__class__(child, self.words, self.boost)
+        return self.__class__(child, self.words, self.word_boost)
 
 
-def rank_text_query(searcher, cache, allowed, text_query, limit):
-    """(score, document number) pairs, best first, `limit` at most, for a query ranked term at a
-    time; None for any other query (Whoosh's matchers answer it)."""
+def score_text_query(searcher, cache, allowed, text_query, limit=None):
+    """({document number: score}, a Whoosh query the documents must match as well, or None) for
+    a query scored term at a time; None for any other query (Whoosh's matchers answer it). With
+    a `limit`, the scores may leave out documents that cannot be among the best `limit`."""
     if isinstance(text_query, PhraseInAnyField):
-        words = [(word, text_query.boost) for word in dict.fromkeys(text_query.words)]
+        words = [(word, text_query.word_boost) for word in dict.fromkeys(text_query.words)]
         scores = score_bag(searcher, cache, allowed, ALL_TEXT, words, require_all=True)
-        return _best_matching(searcher, scores, text_query.child, limit)
+        return scores, text_query.child
     bag = bag_of_terms(text_query)
     if bag is None:
         return None
-    return best_first(score_bag(searcher, cache, allowed, *bag), limit)
+    return score_bag(searcher, cache, allowed, *bag, limit=limit), None
 
 
 def bag_of_terms(text_query):
@@ -644,65 +647,93 @@ def _posting_blocks(reader, fieldname, btext):
     """A term's postings in one segment as (document numbers, weights) a block at a time.
 
     Deleted documents are included: callers keep only documents of a filter set, which never
-    holds a deleted one."""
+    holds a deleted one. Blocks are decoded here rather than by the matcher's `id()` and
+    `weight()` (a Python generator per block, then a call per posting)."""
     matcher = reader.postings(fieldname, btext)
     if isinstance(matcher, matching.FilterMatcher):  # the segment's deletions
         matcher = matcher.child
-    if not isinstance(matcher, whoosh3.W3LeafMatcher):
+    if not isinstance(matcher, whoosh3.W3LeafMatcher) or matcher._byteids:
         while matcher.is_active():
             yield (matcher.id(),), (matcher.weight(),)
             matcher.next()
         return
     while matcher.is_active():
-        matcher._read_ids()
-        matcher._read_weights()
-        yield matcher._ids, matcher._weights
+        matcher._read_data()
+        deltas, weights = matcher._data[0], matcher._data[1]
+        if weights is None or isinstance(weights, float):  # every posting weighs the same
+            weights = itertools.repeat(1.0 if weights is None else weights, len(deltas))
+        yield itertools.accumulate(deltas), weights
         matcher._next_block()
 
 
-def _length_bytes(reader, cache, fieldname):
-    """Each document's length in `fieldname` in one segment, as Whoosh's length bytes."""
-    key = ("lengths", id(reader), fieldname)
-    lengths = cache.get(key)
-    if lengths is None:
+def _length_norms(reader, cache, fieldname, norm):
+    """`norm(length)` for each document of one segment, by its length in `fieldname`."""
+    key = ("norms", id(reader), fieldname)
+    norms = cache.get(key)
+    if norms is None:
         column = reader._perdoc._cached_reader(f"_{fieldname}_len", whoosh3.LENGTHS_COLUMN)
+        by_byte = [norm(byte_to_length(byte)) for byte in range(256)]
         lengths = column.load() if column is not None else bytes(reader.doc_count_all())
-        cache[key] = lengths
-    return lengths
+        norms = cache[key] = [by_byte[byte] for byte in lengths]
+    return norms
 
 
-def score_bag(searcher, cache, allowed, fieldname, terms, require_all):
+def score_bag(searcher, cache, allowed, fieldname, terms, require_all, limit=None):
     """{document number: score} for the documents in `allowed` that match the terms (all of
-    them when `require_all`), scored as Whoosh's BM25F scores the equivalent Or or And."""
+    them when `require_all`), scored as Whoosh's BM25F scores the equivalent Or or And.
+
+    With a `limit` (only the best `limit` documents of an Or are wanted), documents that can no
+    longer reach them are left out: once the words still to read could not lift a document they
+    missed above the `limit`-th best score so far, those words only add to the documents that
+    can still get there (MaxScore, term at a time)."""
     weighting = searcher.weighting
     b = weighting._field_B.get(fieldname, weighting.B)
     k1 = weighting.K1
     avgfl = searcher.avg_field_length(fieldname) or 1
-    norms = [k1 * ((1 - b) + b * byte_to_length(byte) / avgfl) for byte in range(256)]
+
+    def norm(length):
+        return k1 * ((1 - b) + b * length / avgfl)
+
     field = searcher.schema[fieldname]
-    terms = [(field.to_bytes(text), boost) for text, boost in terms]
-    if require_all:  # the rarest first: every later term only updates the survivors
-        terms.sort(key=lambda term: searcher.doc_frequency(fieldname, term[0]))
-    scores: dict[int, float] = {}
-    for position, (btext, boost) in enumerate(terms):
+    weighted = []  # (term, score factor, highest score it can give)
+    for text, boost in terms:
+        btext = field.to_bytes(text)
         if not searcher.doc_frequency(fieldname, btext):
             if require_all:
                 return {}
             continue
         factor = searcher.idf(fieldname, btext) * (k1 + 1) * boost
+        info = searcher.term_info(fieldname, btext)
+        top = info.max_weight()
+        weighted.append((btext, factor, factor * top / (top + norm(info.min_length()))))
+    if require_all:  # the rarest first: every later term only updates the survivors
+        weighted.sort(key=lambda term: searcher.doc_frequency(fieldname, term[0]))
+    else:  # the weightiest first, so the rest may soon be unable to bring in new documents
+        weighted.sort(key=lambda term: -term[2])
+    still_to_give = sum(bound for _btext, _factor, bound in weighted)
+    scores: dict[int, float] = {}
+    for position, (btext, factor, bound) in enumerate(weighted):
         keep = allowed if not require_all or position == 0 else scores
+        if not require_all and limit is not None and len(scores) >= limit:
+            threshold = heapq.nlargest(limit, scores.values())[-1]
+            # a margin for rounding: the bounds are summed in another order than the scores
+            reach = still_to_give * (1 + 1e-9)
+            if reach < threshold:
+                scores = {doc: score for doc, score in scores.items() if score + reach >= threshold}
+                keep = scores
+        still_to_give -= bound
         found = {} if require_all else scores
         for subsearcher, offset in searcher.leaf_searchers():
             reader = subsearcher.reader()
             if (fieldname, btext) not in reader:
                 continue
-            lengths = _length_bytes(reader, cache, fieldname)
+            norms = _length_norms(reader, cache, fieldname, norm)
             for ids, weights in _posting_blocks(reader, fieldname, btext):
-                for docnum, weight in zip(ids, weights, strict=True):
-                    docnum += offset
+                for local, weight in zip(ids, weights, strict=False):
+                    docnum = local + offset
                     if docnum in keep:
                         found[docnum] = scores.get(docnum, 0.0) + factor * weight / (
-                            weight + norms[lengths[docnum - offset]]
+                            weight + norms[local]
                         )
         scores = found
         if require_all and not scores:
@@ -711,8 +742,10 @@ def score_bag(searcher, cache, allowed, fieldname, terms, require_all):
 
 
 def _best_matching(searcher, scores, whoosh_query, limit):
-    """best_first(scores, limit) among the documents `whoosh_query` matches, checking the best
-    candidates a batch at a time."""
+    """best_first(scores, limit) among the documents `whoosh_query` matches (any when it is None),
+    checking the best candidates a batch at a time."""
+    if whoosh_query is None:
+        return best_first(scores, limit)
     ranked: list[tuple[float, int]] = []
     checked = 0
     batch = len(scores) if limit is None else 2 * limit
@@ -749,10 +782,11 @@ def _matching_among(searcher, whoosh_query, docnums):
 
 def best_first(scores, limit):
     """(score, document number) pairs, highest score first, ties in document order."""
-    if limit is None:
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-    else:
-        ranked = heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], item[0]))
+    items = scores.items()
+    if limit is not None and limit < len(scores):
+        threshold = heapq.nlargest(limit, scores.values())[-1]
+        items = [item for item in items if item[1] >= threshold]
+    ranked = sorted(items, key=lambda item: (-item[1], item[0]))[:limit]
     return [(score, docnum) for docnum, score in ranked]
 
 
@@ -1135,10 +1169,9 @@ class WhooshSearchResults(BaseSearchResults):
                 # nothing passes the filters (Whoosh reads an empty filter set as no filter)
                 return []
             sort = self.query_compiler.get_sort()
-            if sort is None:
-                ranked = rank_text_query(searcher, cache, allowed, text_query, limit)
-                if ranked is not None:
-                    return ranked
+            scored = None if sort else score_text_query(searcher, cache, allowed, text_query, limit)
+            if scored is not None:
+                return _best_matching(searcher, *scored, limit)
             if not any(isinstance(leaf, query.Every) for leaf in text_query.leaves()):
                 # Other models' documents share text columns (an answer's body is `body__t` as
                 # a question's is): requiring the content type in the matcher itself lets it skip
@@ -1193,9 +1226,12 @@ class WhooshSearchResults(BaseSearchResults):
             allowed = filter_docset(searcher, cache, filter_query)
             if isinstance(text_query, query.Every):
                 return searcher, set(allowed)
-            ranked = rank_text_query(searcher, cache, allowed, text_query, None)
-            if ranked is not None:
-                return searcher, {docnum for _score, docnum in ranked}
+            scored = score_text_query(searcher, cache, allowed, text_query)
+            if scored is not None:
+                scores, must_match = scored
+                if must_match is None:
+                    return searcher, set(scores)
+                return searcher, _matching_among(searcher, must_match, scores)
             return searcher, {doc for doc in text_query.docs(searcher) if doc in allowed}
         except Exception as exc:
             logger.exception("search index could not answer a query")

@@ -93,6 +93,23 @@ def test_plain_text_is_ranked_as_whoosh_scores_it(questions, search_index, opera
     assert len(ours) == found
 
 
+def test_the_best_few_leave_out_documents_that_cannot_reach_them(search_index):  # noqa: F811
+    for n in range(3):
+        QuestionFactory(title=f"Flooding number {n} on the ring road", body="A blocked drain.")
+    for n in range(12):
+        QuestionFactory(title=f"Question {n}", body="The drain by the shops is blocked again.")
+    compiler = Question.objects.search("flooding drain", operator="or").query_compiler
+    searcher, cache = search_index.handle.searcher()
+    allowed = filter_docset(searcher, cache, compiler.get_filter_query())
+    bag = bag_of_terms(compiler.get_text_query())
+    every = score_bag(searcher, cache, allowed, *bag)
+    best = score_bag(searcher, cache, allowed, *bag, limit=2)
+    assert len(every) == 15
+    assert len(best) < len(every)  # no "drain"-only question can reach the best two
+    assert best_first(best, 2) == best_first(every, 2)
+    assert len(list(Question.objects.search("flooding drain")[:2])) == 2
+
+
 def test_a_phrase_over_all_fields_needs_its_words_together_in_one_field(questions):
     from modelsearch.query import Phrase
 
