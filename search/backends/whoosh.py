@@ -759,24 +759,24 @@ def _best_matching(searcher, scores, whoosh_query, limit):
 
 
 def _matching_among(searcher, whoosh_query, docnums):
-    """The documents among `docnums` that `whoosh_query` matches (its matchers only go forward,
-    skipping to each document in turn)."""
-    found = set()
-    for subsearcher, offset in searcher.leaf_searchers():
-        end = offset + subsearcher.doc_count_all()
-        local = sorted(docnum - offset for docnum in docnums if offset <= docnum < end)
-        if not local:
-            continue
-        matcher = whoosh_query.matcher(
-            subsearcher, subsearcher.context(needs_current=True, weighting=None)
-        )
-        for docnum in local:
-            if not matcher.is_active():
-                break
-            if matcher.id() < docnum:
-                matcher.skip_to(docnum)
-            if matcher.is_active() and matcher.id() == docnum:
-                found.add(docnum + offset)
+    """The documents among `docnums` that `whoosh_query` matches. The parts of an Or are tried
+    one after another on the documents none has matched yet; matchers only go forward."""
+    parts = whoosh_query.subqueries if type(whoosh_query) is query.Or else [whoosh_query]
+    found: set[int] = set()
+    for part in parts:
+        for subsearcher, offset in searcher.leaf_searchers():
+            end = offset + subsearcher.doc_count_all()
+            local = sorted(d - offset for d in docnums if offset <= d < end and d not in found)
+            if not local:
+                continue
+            matcher = part.matcher(subsearcher, subsearcher.context(needs_current=True))
+            for docnum in local:
+                if not matcher.is_active():
+                    break
+                if matcher.id() < docnum:
+                    matcher.skip_to(docnum)
+                if matcher.is_active() and matcher.id() == docnum:
+                    found.add(docnum + offset)
     return found
 
 
@@ -873,7 +873,10 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
         if len(words) == 1:
             return self._term_query(words[0], self._word_columns(columns), boost)
         phrases = query.Or(
-            [query.Phrase(col, words, boost=col_boost * boost) for col, col_boost in columns]
+            [
+                query.Phrase(col, words, boost=col_boost * boost)
+                for col, col_boost in sorted(columns, key=lambda column: -column[1])
+            ]
         )
         if self._word_columns(columns) != columns:
             return PhraseInAnyField(phrases, words, boost)
