@@ -16,11 +16,13 @@ so one schema of wildcard fields serves every model:
   (sortable); `__fsm` / `__fim` for many-valued ones (tags, many-to-many);
 - RelatedFields nest their sub-fields' text under `<relation>__<name>__t`; filters through a
   relation are answered by the database (exact Django semantics for multi-valued joins);
-- `all_text`  every SearchField's text of the document again (nested ones too), each word
-  weighted by its field's boost: a search for words over all fields reads one posting list per
-  word instead of one per word and field, scored BM25F-style (boosted term frequencies summed
-  before saturation), so a title match still outranks a body-only one where the title is
-  boosted. It keeps no positions: phrases are matched in the per-field columns.
+- `<app>_<model>__all`  every SearchField's text of the document again (nested ones too), in
+  one column per root model, each word weighted by its field's boost: a search for words over
+  all fields reads one posting list per word instead of one per word and field, and only its
+  own model's postings (an answer's words are not in a question search's lists), scored
+  BM25F-style (boosted term frequencies summed before saturation), so a title match still
+  outranks a body-only one where the title is boosted. No positions: phrases are matched in
+  the per-field columns.
 
 Fields defined on a subclass are prefixed `<app>_<model>__` as in the Elasticsearch mapping.
 
@@ -136,9 +138,10 @@ _QUERY_TOKENIZER = (
 _TEXT_QUERY_ANALYZER = text_analyzer()
 
 
-# The column that holds all of a document's SearchField text (see the module docstring). Its
-# presence also tells an index built with this schema from one built before it.
-ALL_TEXT = "all_text"
+def all_text_column(model):
+    """The column holding all SearchField text of the model's documents (module docstring)."""
+    meta = get_model_root(model)._meta
+    return f"{meta.app_label.lower()}_{meta.model_name}__all"
 
 
 class WeightedText(fields.TEXT):
@@ -172,7 +175,7 @@ def build_schema():
         pksort=fields.ID(sortable=True),
         ctype=fields.ID(),
     )
-    schema.add(ALL_TEXT, WeightedText(text_analyzer()))
+    schema.add("*__all", WeightedText(text_analyzer()), glob=True)
     schema.add("*__t", fields.TEXT(analyzer=text_analyzer(), phrase=True), glob=True)
     schema.add("*__ac", fields.TEXT(analyzer=autocomplete_analyzer(), phrase=False), glob=True)
     schema.add("*__fs", fields.ID(sortable=True), glob=True)
@@ -375,7 +378,7 @@ class WhooshMapping:
                 doc[column] = text
         weighted = [(boost, doc[column]) for column, boost in boosts.items() if column in doc]
         if weighted:
-            doc[ALL_TEXT] = weighted
+            doc[all_text_column(self.root)] = weighted
         return doc
 
     def _collect(self, obj, search_fields, prefix, texts, boosts, doc, top):
@@ -588,7 +591,7 @@ class _Require(query.Require):
 
 # Ranking bags of words -------------------------------------------------------------------------
 #
-# A plain-text search over all fields compiles to Terms on `all_text` joined by Or or And. Whoosh
+# A plain-text search over all fields compiles to Terms on `*__all` joined by Or or And. Whoosh
 # scores those document at a time through a tree of matchers, some ten microseconds a document,
 # and its block-quality skipping rarely skips anything on text this uniform, so a common word
 # costs its whole posting list at that rate. Scoring term at a time instead (each posting list
@@ -601,15 +604,17 @@ class _Require(query.Require):
 
 class PhraseInAnyField(WrappingQuery):
     """Words in this order in any of several columns: to Whoosh, its child (an Or of Phrases);
-    to score_text_query, the words on `all_text`, every one required, where the child matches."""
+    to score_text_query, the words in `fieldname` (the model's `__all` column), every one
+    required, where the child matches."""
 
-    def __init__(self, child, words=(), word_boost=1.0):
+    def __init__(self, child, fieldname="", words=(), word_boost=1.0):
         super().__init__(child)
+        self.fieldname = fieldname
         self.words = list(words)
         self.word_boost = word_boost
 
     def _rewrap(self, child):
-        return self.__class__(child, self.words, self.word_boost)
+        return self.__class__(child, self.fieldname, self.words, self.word_boost)
 
 
 def score_text_query(searcher, cache, allowed, text_query, limit=None):
@@ -618,7 +623,8 @@ def score_text_query(searcher, cache, allowed, text_query, limit=None):
     a `limit`, the scores may leave out documents that cannot be among the best `limit`."""
     if isinstance(text_query, PhraseInAnyField):
         words = [(word, text_query.word_boost) for word in dict.fromkeys(text_query.words)]
-        scores = score_bag(searcher, cache, allowed, ALL_TEXT, words, require_all=True)
+        fieldname = text_query.fieldname
+        scores = score_bag(searcher, cache, allowed, fieldname, words, require_all=True)
         return scores, text_query.child
     bag = bag_of_terms(text_query)
     if bag is None:
@@ -827,9 +833,10 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
         return sorted(columns.items())
 
     def _word_columns(self, columns):
-        """Where single words are looked up: `all_text` for a search over all fields."""
+        """Where single words are looked up: the model's `__all` column for a search over all
+        fields."""
         if columns and not self.fields and self.text_kind == "t":
-            return [(ALL_TEXT, 1.0)]
+            return [(all_text_column(self.queryset.model), 1.0)]
         return columns
 
     def _fields_for_restriction(self):
@@ -878,8 +885,9 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
                 for col, col_boost in sorted(columns, key=lambda column: -column[1])
             ]
         )
-        if self._word_columns(columns) != columns:
-            return PhraseInAnyField(phrases, words, boost)
+        word_columns = self._word_columns(columns)
+        if word_columns != columns:
+            return PhraseInAnyField(phrases, word_columns[0][0], words, boost)
         return phrases
 
     def _fuzzy(self, fuzzy, columns, boost=1.0):

@@ -14,7 +14,7 @@ from whoosh import index as whoosh_index
 
 from questions.models import Question
 from search import index_queue
-from search.backends.whoosh import ALL_TEXT, build_schema
+from search.backends.whoosh import build_schema
 from search.errors import SearchUnavailable
 from search.models import PendingIndexChange
 from tests.questions.factories import QuestionFactory
@@ -125,7 +125,7 @@ def test_index_of_an_older_layout_is_unavailable_until_rebuilt(search_index):  #
     QuestionFactory(title="Graffiti under the footbridge")
     path = index_path(search_index)
     older = build_schema()
-    older.remove(ALL_TEXT)
+    older.remove("*__all")
     shutil.rmtree(path)
     path.mkdir()
     whoosh_index.create_in(str(path), older)
