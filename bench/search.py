@@ -8,13 +8,17 @@ searches filtered to public questions) run against both, each several times. Pri
 time and rate, p50/p95 latency per backend and the Whoosh/FTS5 ratios. Targets: Whoosh p95 at
 100k documents 50 ms or less and within 2x of FTS5.
 
-    .venv/bin/python bench/search.py [--docs 100000] [--rounds 3]
+    .venv/bin/python bench/search.py [--docs 100000] [--rounds 3] [--keep DIR [--reindex]]
+
+With --keep, the corpus and both indexes stay in DIR and a later run with the same DIR and
+--docs reuses them (only querying is timed again; --reindex indexes the kept corpus afresh).
 
 A query's latency is what a page pays: the search plus loading the first 10 rows from the
 database (the same for both backends).
 """
 
 import argparse
+import json
 import os
 import random
 import shutil
@@ -343,9 +347,25 @@ def main() -> int:
     parser.add_argument(
         "--budget", type=float, default=300, help="seconds of querying per backend at most"
     )
+    parser.add_argument(
+        "--keep", type=Path, help="keep the corpus and indexes in this directory, reuse them"
+    )
+    parser.add_argument(
+        "--reindex", action="store_true", help="with --keep: index the kept corpus again"
+    )
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="parley-bench-search-"))
+    if args.keep:
+        workdir = args.keep.resolve()
+        workdir.mkdir(parents=True, exist_ok=True)
+    else:
+        workdir = Path(tempfile.mkdtemp(prefix="parley-bench-search-"))
+    marker = workdir / "bench-state.json"
+    state = json.loads(marker.read_text()) if marker.exists() else {}
+    if state.get("docs") != args.docs:
+        if state:
+            sys.exit(f"{workdir} holds a corpus of {state['docs']:,} documents, not {args.docs:,}")
+        state = {"docs": args.docs, "indexed": {}}
     os.environ["PARLEY_VAR_DIR"] = str(workdir)
     os.environ.pop("DATABASE_URL", None)
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.search_settings"
@@ -357,24 +377,38 @@ def main() -> int:
         from django.core.management import call_command
         from django.db import connection
 
-        call_command("migrate", verbosity=0, interactive=False)
         print(
             f"corpus: {args.docs:,} documents (questions and answers), SQLite {_sqlite()}",
             flush=True,
         )
-        started = time.perf_counter()
-        build_corpus(args.docs)
-        print(f"  generated in {time.perf_counter() - started:.1f} s", flush=True)
+        if not state.get("generated"):
+            call_command("migrate", verbosity=0, interactive=False)
+            started = time.perf_counter()
+            build_corpus(args.docs)
+            print(f"  generated in {time.perf_counter() - started:.1f} s", flush=True)
+            state["generated"] = True
+            marker.write_text(json.dumps(state))
+        else:
+            print(f"  reused from {workdir}", flush=True)
         load = os.getloadavg()[0]
         rows = {}
         for name, label in (("default", "Whoosh"), ("fts5", "SQLite FTS5")):
-            seconds = index_with(name)
-            print(f"  {label}: indexed in {seconds:.1f} s", flush=True)
+            if args.reindex or name not in state["indexed"]:
+                seconds = index_with(name)
+                state["indexed"][name] = seconds
+                marker.write_text(json.dumps(state))
+                print(f"  {label}: indexed in {seconds:.1f} s", flush=True)
+            else:
+                seconds = state["indexed"][name]
+                print(f"  {label}: index reused (built in {seconds:.1f} s)", flush=True)
             timings, hits = measure(name, args.rounds, args.budget)
             print(f"  {label}: {len(timings)} timed queries", flush=True)
             rows[name] = (label, seconds, timings, hits)
             connection.close()
-        print(f"  load average at start of indexing: {load:.2f} on {os.cpu_count()} cores")
+        print(
+            f"  load average: {load:.2f} at start, {os.getloadavg()[0]:.2f} at end, "
+            f"on {os.cpu_count()} cores"
+        )
         print()
         header = ("backend", "index s", "docs/s", "p50 ms", "p95 ms", "queries")
         print(f"{header[0]:<12} " + " ".join(f"{h:>8}" for h in header[1:]))
@@ -397,7 +431,8 @@ def main() -> int:
             f"{'met' if p95_whoosh <= 2 * p95_fts5 else 'NOT met'}"
         )
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 

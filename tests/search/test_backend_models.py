@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from questions.models import Answer, Question
 from scrutiny.models import Consent, Evidence, SourceKind
+from search.backends.whoosh import bag_of_terms, best_first, filter_docset, score_bag
 from tests.consultations.factories import make_consultation, make_index
 from tests.questions.factories import AnswerFactory, QuestionFactory
 from tests.scrutiny.factories import make_evidence
@@ -61,6 +62,67 @@ def test_questions_are_found_with_stemming_and_title_boost(questions):
         questions["library"].pk,
         questions["pending"].pk,
     }
+
+
+@pytest.mark.parametrize(
+    ("operator", "text", "found"),
+    [
+        ("or", "zebra pothole station road", 3),
+        ("and", "pothole station road", 2),
+        ("and", "zebra road", 0),
+    ],
+)
+def test_plain_text_is_ranked_as_whoosh_scores_it(questions, search_index, operator, text, found):  # noqa: F811
+    """Plain text over all fields is scored term at a time by our code: same scores and order as
+    Whoosh's own matchers, deleted (updated) documents left out."""
+    AnswerFactory(question=questions["potholes"], body="Potholes on Station Road are next week.")
+    questions["library"].body = "Potholes by the library on Station Road too."
+    questions["library"].save()  # an update: the old document is deleted, not yet merged away
+    results = Question.objects.search(text, operator=operator)
+    compiler = results.query_compiler
+    searcher, cache = search_index.handle.searcher()
+    text_query = compiler.get_text_query()
+    allowed = filter_docset(searcher, cache, compiler.get_filter_query())
+    ours = best_first(score_bag(searcher, cache, allowed, *bag_of_terms(text_query)), None)
+    whoosh = searcher.search(text_query, filter=allowed, limit=None).top_n
+    assert [docnum for _score, docnum in ours] == [docnum for _score, docnum in whoosh]
+    assert [score for score, _docnum in ours] == pytest.approx([score for score, _ in whoosh])
+    assert [q.pk for q in results] == [
+        int(searcher.stored_fields(docnum)["pk"]) for _score, docnum in whoosh
+    ]
+    assert len(ours) == found
+
+
+def test_the_best_few_leave_out_documents_that_cannot_reach_them(search_index):  # noqa: F811
+    for n in range(3):
+        QuestionFactory(title=f"Flooding number {n} on the ring road", body="A blocked drain.")
+    for n in range(12):
+        QuestionFactory(title=f"Question {n}", body="The drain by the shops is blocked again.")
+    compiler = Question.objects.search("flooding drain", operator="or").query_compiler
+    searcher, cache = search_index.handle.searcher()
+    allowed = filter_docset(searcher, cache, compiler.get_filter_query())
+    bag = bag_of_terms(compiler.get_text_query())
+    every = score_bag(searcher, cache, allowed, *bag)
+    best = score_bag(searcher, cache, allowed, *bag, limit=2)
+    assert len(every) == 15
+    assert len(best) < len(every)  # no "drain"-only question can reach the best two
+    assert best_first(best, 2) == best_first(every, 2)
+    assert len(list(Question.objects.search("flooding drain")[:2])) == 2
+
+
+def test_a_phrase_over_all_fields_needs_its_words_together_in_one_field(questions):
+    from modelsearch.query import Phrase
+
+    QuestionFactory(title="Station closure", body="Road works all week.")  # not together
+    QuestionFactory(title="Bus times", body="Why is the bus stop on Station Road shut?")
+    results = list(Question.objects.search(Phrase("station road")))
+    # the title (boost 3) outranks the body; a phrase split across two fields is no phrase
+    assert [q.title for q in results] == [
+        "When will the potholes on Station Road be filled?",
+        "Bus times",
+    ]
+    assert Question.objects.search(Phrase("station road")).count() == 2
+    assert list(Question.objects.search(Phrase("road station"))) == []
 
 
 def test_question_filters_are_applied_in_the_index(questions):

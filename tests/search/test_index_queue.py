@@ -1,5 +1,6 @@
 """The one writer path: a held lock loses nothing, a broken index breaks no save, rebuild fixes."""
 
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -13,6 +14,7 @@ from whoosh import index as whoosh_index
 
 from questions.models import Question
 from search import index_queue
+from search.backends.whoosh import build_schema
 from search.errors import SearchUnavailable
 from search.models import PendingIndexChange
 from tests.questions.factories import QuestionFactory
@@ -117,6 +119,25 @@ def test_missing_index_is_unavailable_until_rebuilt(search_index):  # noqa: F811
     assert "questions.Question" in report
     assert "[##############################]" in report
     assert "1/1" in report
+
+
+def test_index_of_an_older_layout_is_unavailable_until_rebuilt(search_index):  # noqa: F811
+    QuestionFactory(title="Graffiti under the footbridge")
+    path = index_path(search_index)
+    older = build_schema()
+    older.remove("*__all")
+    shutil.rmtree(path)
+    path.mkdir()
+    whoosh_index.create_in(str(path), older)
+    search_index.handle.forget()
+    with pytest.raises(SearchUnavailable, match="older layout"):
+        found("graffiti")
+    # changes wait in the queue rather than being written in the old layout
+    QuestionFactory(title="Graffiti on the bus shelter")
+    assert PendingIndexChange.objects.count() == 1
+    call_command("rebuild_modelsearch_index", verbosity=0)
+    assert found("graffiti") == ["Graffiti on the bus shelter", "Graffiti under the footbridge"]
+    assert PendingIndexChange.objects.count() == 0
 
 
 def test_corrupt_index_is_unavailable_saves_still_work_and_rebuild_fixes(search_index):  # noqa: F811
