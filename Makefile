@@ -37,8 +37,11 @@ install: $(VENV)/.installed node_modules/.installed $(CSS)
 migrate: install
 	$(PY) manage.py migrate --noinput
 
+# The search index is rebuilt from the database too: it may be missing, or have been built by an
+# older version with another layout (search says so until it is rebuilt).
 seed: migrate
 	$(PY) manage.py seed_demo
+	$(PY) manage.py rebuild_modelsearch_index --verbosity 0
 
 demo: seed
 	PARLEY_DEMO_MODE=1 $(PY) manage.py demo_serve
