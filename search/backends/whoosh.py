@@ -469,11 +469,7 @@ class IndexHandle:
         try:
             ix = index.open_dir(str(self.path))
         except Exception as exc:
-            logger.exception("search index at %s cannot be opened", self.path)
-            raise SearchUnavailable(
-                f"The search index at {self.path} cannot be read ({exc.__class__.__name__}): "
-                "run `manage.py rebuild_modelsearch_index` to rebuild it."
-            ) from exc
+            raise self._unreadable(exc) from exc
         if _schema_outline(ix.schema) != _schema_outline(build_schema()):
             # Searching it would quietly miss documents, writing to it would mix two layouts.
             raise SearchUnavailable(
@@ -481,6 +477,14 @@ class IndexHandle:
                 "`manage.py rebuild_modelsearch_index` to rebuild it."
             )
         return ix
+
+    def _unreadable(self, exc):
+        """The error for an index whose files cannot be read (logged with the cause)."""
+        logger.exception("search index at %s cannot be read", self.path)
+        return SearchUnavailable(
+            f"The search index at {self.path} cannot be read ({exc.__class__.__name__}): "
+            "run `manage.py rebuild_modelsearch_index` to rebuild it."
+        )
 
     def open_or_create(self):
         """For writers: a fresh install has no index yet, so the first write creates it."""
@@ -515,11 +519,7 @@ class IndexHandle:
         try:
             searcher = ix.searcher()
         except Exception as exc:
-            logger.exception("search index at %s cannot be read", self.path)
-            raise SearchUnavailable(
-                f"The search index at {self.path} cannot be read ({exc.__class__.__name__}): "
-                "run `manage.py rebuild_modelsearch_index` to rebuild it."
-            ) from exc
+            raise self._unreadable(exc) from exc
         cache = {}
         self._local.state = (searcher, identity, cache)
         return searcher, cache
