@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import heapq
 import itertools
 import logging
@@ -470,7 +471,7 @@ class IndexHandle:
             ix = index.open_dir(str(self.path))
         except Exception as exc:
             raise self._unreadable(exc) from exc
-        if _schema_outline(ix.schema) != _schema_outline(build_schema()):
+        if _schema_outline(ix.schema) != _current_outline():
             # Searching it would quietly miss documents, writing to it would mix two layouts.
             raise SearchUnavailable(
                 f"The search index at {self.path} was built with an older layout: run "
@@ -541,6 +542,12 @@ def _schema_outline(schema):
             for pattern, (_expr, field) in schema._dyn_fields.items()
         },
     )
+
+
+@functools.cache
+def _current_outline():
+    """This version's layout, worked out once (every searcher refresh compares against it)."""
+    return _schema_outline(build_schema())
 
 
 _handles: dict[str, IndexHandle] = {}
